@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects so the fast loop (`npm run test:unit`) stays fast; `npm test` runs both.
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/support/counts-reporter.ts'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/chart/**/*.test.ts'],
+          globalSetup: ['./test/support/setup-build.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['./test/support/setup-build.ts', './test/support/setup-cluster.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
