@@ -5,8 +5,6 @@ import { existsSync } from 'node:fs';
 
 const entries = [
   { in: 'plugins/postrender/src/cli.ts', out: 'plugins/postrender/dist/postrender.js' },
-  { in: 'plugins/openclaw/src/cli.ts', out: 'plugins/openclaw/dist/openclaw.js' },
-  { in: 'manager/src/main.ts', out: 'manager/dist/main.js' },
 ];
 
 for (const entry of entries) {
