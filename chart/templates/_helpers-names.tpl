@@ -1,0 +1,29 @@
+{{/*
+Names of one user's objects. Every name derives from .Values.userId, never from the release name, so
+the manager, deploy-user.sh and a hand-run `helm install` all agree on them.
+*/}}
+
+{{/* openclaw.userId: the validated userId; fails when missing (the schema checks its shape). */}}
+{{- define "openclaw.userId" -}}
+{{- required "userId is required: set userId in the user's values file (e.g. userId: alice)" .Values.userId -}}
+{{- end -}}
+
+{{/* openclaw.fullname: "<userId>-openclaw", the name of the Deployment, Service, Secret, ConfigMap, NetworkPolicy. */}}
+{{- define "openclaw.fullname" -}}
+{{- printf "%s-openclaw" (include "openclaw.userId" .) -}}
+{{- end -}}
+
+{{/* openclaw.dataClaimName: "<userId>-openclaw-data", the data volume that outlives the release. */}}
+{{- define "openclaw.dataClaimName" -}}
+{{- printf "%s-openclaw-data" (include "openclaw.userId" .) -}}
+{{- end -}}
+
+{{/* openclaw.host: the public host of the gateway when the Ingress is enabled. */}}
+{{- define "openclaw.host" -}}
+{{- printf "%s.%s" (include "openclaw.userId" .) (required "ingress.domainBase is required when ingress.enabled is true" .Values.ingress.domainBase) -}}
+{{- end -}}
+
+{{/* openclaw.managerNamespace: where the manager runs; defaults to the release namespace. */}}
+{{- define "openclaw.managerNamespace" -}}
+{{- default .Release.Namespace .Values.networkPolicy.manager.namespace -}}
+{{- end -}}
