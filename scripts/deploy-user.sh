@@ -23,7 +23,7 @@ action="$1"; user="$2"; values="${3:-}"
 namespace="${NAMESPACE:-openclaw}"
 release="$user-openclaw"
 helm="$("$ROOT/scripts/install-helm")"
-kubectl="${KUBECTL:-$(command -v kubectl || echo "$(dirname "$helm")/kubectl")}"
+kubectl="$("$ROOT/scripts/install-helm" --kubectl)"
 
 ensure_postrenderer() {
   "$helm" plugin list 2>/dev/null | grep -q '^openclaw-postrender\b' && return

@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$ROOT"
 
 HELM_BIN="$(scripts/install-helm)"; export HELM_BIN
-say "helm: $HELM_BIN"
+KUBECTL="$(scripts/install-helm --kubectl)"; export KUBECTL
+say "helm: $HELM_BIN, kubectl: $KUBECTL"
 exec npx vitest run "$@"

@@ -4,4 +4,5 @@ import { execFileSync } from 'node:child_process';
 export default function setup(): void {
   execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   process.env.HELM_BIN ??= execFileSync('bash', ['scripts/install-helm'], { encoding: 'utf8' }).trim();
+  process.env.KUBECTL ??= execFileSync('bash', ['scripts/install-helm', '--kubectl'], { encoding: 'utf8' }).trim();
 }
