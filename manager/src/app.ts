@@ -1,0 +1,58 @@
+// Builds the Koa app from a configuration and its collaborators. Never listens: main.ts does, and
+// tests use app.callback().
+import Koa from 'koa';
+import type { AppState } from './app-state.js';
+import { AuthFailureLimiter } from './auth/failure-limiter.js';
+import type { ManagerConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type ManagerMetrics } from './metrics/metrics.js';
+import { bearerAuth, isApiPath } from './middleware/auth.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
+import { requestContext } from './middleware/request-context.js';
+import { routeFallback } from './middleware/route-fallback.js';
+import { buildRouter } from './routes/build-router.js';
+import { InstanceRpc, type GatewayCaller } from './rpc/instance-rpc.js';
+import { countByPhase, type InstanceRuntime } from './runtime/instance-runtime.js';
+
+export interface AppDeps {
+  readonly runtime: InstanceRuntime;
+  /** The shared GatewayPool. */
+  readonly pool: GatewayCaller;
+  /** Default: a JSON logger at config.logLevel on stdout. */
+  readonly logger?: Logger;
+  /** Default: 20 failures in a burst, then one every 2 s per client address. */
+  readonly authLimiter?: AuthFailureLimiter;
+  /** Default: a fresh registry with process metrics. */
+  readonly metrics?: ManagerMetrics;
+  /** Default: 512 KiB. */
+  readonly bodyLimitBytes?: number;
+}
+
+export interface ManagerApp extends Koa<AppState> {
+  readonly logger: Logger;
+  readonly metrics: ManagerMetrics;
+}
+
+export const isProtectedPath = (path: string): boolean => isApiPath(path) || path === '/metrics';
+
+export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const metrics = deps.metrics ?? createMetrics({ phases: () => countByPhase(deps.runtime) });
+  const rpc = new InstanceRpc(deps.runtime, deps.pool, metrics);
+  const router = buildRouter({ config, runtime: deps.runtime, rpc, metrics });
+
+  const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { logger: Logger; metrics: ManagerMetrics };
+  app.silent = true;
+  app.logger = logger;
+  app.metrics = metrics;
+  app.use(requestContext(logger));
+  app.use(httpMetrics(metrics));
+  app.use(errorHandler());
+  app.use(bearerAuth({ apiKey: config.apiKey, limiter: deps.authLimiter ?? new AuthFailureLimiter(), isProtected: isProtectedPath }));
+  app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+  app.use(routeFallback(router));
+  app.use(router.routes());
+  return app;
+}

@@ -1,0 +1,194 @@
+// The manager's configuration: read once from the environment at start, validated, then passed
+// down. Nothing else in the manager reads process.env.
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type RuntimeKind = 'helm' | 'local';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface ManagerConfig {
+  /** Bearer key every /api call must present (OPENCLAW_MANAGER_API_KEY, required, >= 16 chars). */
+  readonly apiKey: string;
+  /** Listening port (PORT, default 3000). */
+  readonly port: number;
+  /** Listening address (OPENCLAW_MANAGER_HOST, default 0.0.0.0; `npm start` uses 127.0.0.1). */
+  readonly host: string;
+  /** Log level (OPENCLAW_LOG_LEVEL, default info). */
+  readonly logLevel: LogLevel;
+  /** Take the client address from X-Forwarded-For (OPENCLAW_TRUST_PROXY, default false). */
+  readonly trustProxy: boolean;
+  /** Which runtime runs instances (OPENCLAW_RUNTIME, default helm; `npm start` sets local). */
+  readonly runtime: RuntimeKind;
+  /** Namespace of the instances (OPENCLAW_NAMESPACE, default openclaw). */
+  readonly namespace: string;
+  /** Instance image (OPENCLAW_IMAGE_REPO / OPENCLAW_IMAGE_TAG). */
+  readonly imageRepository: string;
+  readonly imageTag: string;
+  /** Public Ingress per gateway (OPENCLAW_INGRESS_ENABLED, default false). */
+  readonly ingressEnabled: boolean;
+  /** Base domain of Ingress hosts `<userId>.<base>` (OPENCLAW_DOMAIN_BASE). */
+  readonly domainBase: string;
+  /** Gateway WebSocket address; placeholders {userId} {service} {namespace}. */
+  readonly gatewayUrlTemplate: string;
+  /** noVNC WebSocket address; same placeholders. */
+  readonly vncUrlTemplate: string;
+  /** Local runtime: where each instance keeps `<userId>/` (OPENCLAW_LOCAL_DATA_DIR). */
+  readonly localDataDir: string;
+  /** Local runtime: the OpenClaw launcher (OPENCLAW_BIN, default `openclaw` on PATH). */
+  readonly openclawBin: string;
+  /** Local runtime: the instance entrypoint (OPENCLAW_ENTRYPOINT, default scripts/instance-entrypoint.sh). */
+  readonly entrypoint: string;
+  /** Helm runtime: the chart (OPENCLAW_CHART_DIR, default chart/ of this checkout or image). */
+  readonly chartDir: string;
+  /** Helm runtime: the helm binary (HELM_BIN, default `helm`). */
+  readonly helmBin: string;
+  /** Helm runtime: post-renderer plugin name (OPENCLAW_POST_RENDERER, default openclaw-postrender; "" disables). */
+  readonly postRenderer: string;
+  /** Helm runtime: kubeconfig file (KUBECONFIG); unset means in-cluster. */
+  readonly kubeconfig: string | undefined;
+  /** Environment handed to helm and to local instances: the manager's own, minus the API key. */
+  readonly childEnv: Readonly<Record<string, string>>;
+}
+
+/** Thrown with every problem found, one per line, so an operator fixes them in one go. */
+export class ConfigInvalid extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigInvalid';
+  }
+}
+
+export const DEFAULTS = {
+  port: 3000,
+  host: '0.0.0.0',
+  namespace: 'openclaw',
+  imageRepository: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke',
+  imageTag: 'latest',
+  domainBase: 'openclaw.zazz.buzz',
+  gatewayUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:18789',
+  vncUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:6080',
+  postRenderer: 'openclaw-postrender',
+} as const;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PLACEHOLDER = /\{([^}]*)\}/g;
+const KNOWN_PLACEHOLDERS = new Set(['userId', 'service', 'namespace']);
+// RFC 1123 label: what a namespace name must be.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const MIN_API_KEY_LENGTH = 16;
+
+/** Repository root: two levels above both manager/src/config.ts and the bundled manager/dist/main.js. */
+function repoRoot(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+/**
+ * Reads and validates the configuration.
+ * @example loadConfig({ OPENCLAW_MANAGER_API_KEY: 'x'.repeat(32), OPENCLAW_RUNTIME: 'local' })
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ManagerConfig {
+  const problems: string[] = [];
+  const root = repoRoot();
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = str(name, String(fallback)).toLowerCase();
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    problems.push(`${name} must be "true" or "false", got "${env[name]}"`);
+    return fallback;
+  };
+
+  const apiKey = env.OPENCLAW_MANAGER_API_KEY ?? '';
+  if (apiKey === '') {
+    problems.push('OPENCLAW_MANAGER_API_KEY is required (e.g. export OPENCLAW_MANAGER_API_KEY=$(openssl rand -base64 32))');
+  } else if (apiKey.length < MIN_API_KEY_LENGTH) {
+    problems.push(`OPENCLAW_MANAGER_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (e.g. openssl rand -base64 32)`);
+  } else if (/\s/.test(apiKey)) {
+    problems.push('OPENCLAW_MANAGER_API_KEY must not contain whitespace');
+  }
+
+  const portText = str('PORT', String(DEFAULTS.port));
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) problems.push(`PORT must be an integer 1-65535, got "${portText}"`);
+
+  const logLevel = str('OPENCLAW_LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`OPENCLAW_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+
+  const runtime = str('OPENCLAW_RUNTIME', 'helm') as RuntimeKind;
+  if (runtime !== 'helm' && runtime !== 'local') problems.push(`OPENCLAW_RUNTIME must be "helm" or "local", got "${runtime}"`);
+
+  const namespace = str('OPENCLAW_NAMESPACE', DEFAULTS.namespace);
+  if (!DNS_LABEL.test(namespace)) problems.push(`OPENCLAW_NAMESPACE must be a DNS label (lower-case letters, digits, "-"), got "${namespace}"`);
+
+  const domainBase = str('OPENCLAW_DOMAIN_BASE', DEFAULTS.domainBase);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(domainBase)) {
+    problems.push(`OPENCLAW_DOMAIN_BASE must be a DNS name like example.com, got "${domainBase}"`);
+  }
+
+  const imageRepository = str('OPENCLAW_IMAGE_REPO', DEFAULTS.imageRepository);
+  if (/[\s:@]/.test(imageRepository.replace(/^[^/]+:\d+\//, ''))) {
+    problems.push(`OPENCLAW_IMAGE_REPO must be a repository without tag or digest, got "${imageRepository}"`);
+  }
+  const imageTag = str('OPENCLAW_IMAGE_TAG', DEFAULTS.imageTag);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag)) problems.push(`OPENCLAW_IMAGE_TAG is not a valid image tag: "${imageTag}"`);
+
+  const gatewayUrlTemplate = urlTemplate('OPENCLAW_GATEWAY_URL_TEMPLATE', str('OPENCLAW_GATEWAY_URL_TEMPLATE', DEFAULTS.gatewayUrlTemplate), problems);
+  const vncUrlTemplate = urlTemplate('OPENCLAW_VNC_URL_TEMPLATE', str('OPENCLAW_VNC_URL_TEMPLATE', DEFAULTS.vncUrlTemplate), problems);
+
+  const home = env.HOME && env.HOME !== '' ? env.HOME : homedir();
+  const dataHome = str('XDG_DATA_HOME', path.join(home, '.local', 'share'));
+  const localDataDir = path.resolve(str('OPENCLAW_LOCAL_DATA_DIR', path.join(dataHome, 'openclaw-platform', 'instances')));
+
+  const childEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && key !== 'OPENCLAW_MANAGER_API_KEY') childEnv[key] = value;
+  }
+
+  const trustProxy = bool('OPENCLAW_TRUST_PROXY', false);
+  const ingressEnabled = bool('OPENCLAW_INGRESS_ENABLED', false);
+
+  if (problems.length > 0) throw new ConfigInvalid(problems);
+  return Object.freeze({
+    apiKey,
+    port,
+    host: str('OPENCLAW_MANAGER_HOST', DEFAULTS.host),
+    logLevel,
+    trustProxy,
+    runtime,
+    namespace,
+    imageRepository,
+    imageTag,
+    ingressEnabled,
+    domainBase,
+    gatewayUrlTemplate,
+    vncUrlTemplate,
+    localDataDir,
+    openclawBin: str('OPENCLAW_BIN', 'openclaw'),
+    entrypoint: path.resolve(str('OPENCLAW_ENTRYPOINT', path.join(root, 'scripts', 'instance-entrypoint.sh'))),
+    chartDir: path.resolve(str('OPENCLAW_CHART_DIR', path.join(root, 'chart'))),
+    helmBin: str('HELM_BIN', 'helm'),
+    postRenderer: env.OPENCLAW_POST_RENDERER === undefined ? DEFAULTS.postRenderer : env.OPENCLAW_POST_RENDERER.trim(),
+    kubeconfig: env.KUBECONFIG && env.KUBECONFIG !== '' ? env.KUBECONFIG : undefined,
+    childEnv: Object.freeze(childEnv),
+  });
+}
+
+function urlTemplate(name: string, value: string, problems: string[]): string {
+  for (const match of value.matchAll(PLACEHOLDER)) {
+    if (!KNOWN_PLACEHOLDERS.has(match[1] ?? '')) {
+      problems.push(`${name} has an unknown placeholder {${match[1]}} (known: {userId}, {service}, {namespace})`);
+    }
+  }
+  const sample = value.replace(PLACEHOLDER, 'x');
+  try {
+    const url = new URL(sample);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') problems.push(`${name} must be a ws:// or wss:// URL, got "${value}"`);
+  } catch {
+    problems.push(`${name} is not a URL: "${value}"`);
+  }
+  return value;
+}

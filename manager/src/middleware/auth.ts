@@ -1,0 +1,30 @@
+// Bearer authentication for protected paths. A client that failed too often gets 429 before its key
+// is even looked at, so throttled clients learn nothing about the key.
+import type { AppMiddleware } from '../app-state.js';
+import { apiKeyMatches, parseBearer } from '../auth/api-key.js';
+import type { AuthFailureLimiter } from '../auth/failure-limiter.js';
+import { AuthenticationRequired, TooManyAuthFailures } from '../errors/http-error.js';
+
+export interface BearerAuthOptions {
+  readonly apiKey: string;
+  readonly limiter: AuthFailureLimiter;
+  /** Paths that need the key (default: /api and everything under it). */
+  readonly isProtected?: (path: string) => boolean;
+}
+
+export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
+
+export function bearerAuth(options: BearerAuthOptions): AppMiddleware {
+  const isProtected = options.isProtected ?? isApiPath;
+  return async (ctx, next) => {
+    if (!isProtected(ctx.path)) return next();
+    const retryAfter = options.limiter.retryAfterSeconds(ctx.ip);
+    if (retryAfter > 0) throw new TooManyAuthFailures(retryAfter);
+    if (!apiKeyMatches(options.apiKey, parseBearer(ctx.get('Authorization') || undefined))) {
+      options.limiter.recordFailure(ctx.ip);
+      ctx.state.log.warn({ ip: ctx.ip, path: ctx.path }, 'authentication failed');
+      throw new AuthenticationRequired();
+    }
+    return next();
+  };
+}

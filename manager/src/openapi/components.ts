@@ -1,0 +1,95 @@
+// Shared pieces of the OpenAPI document: response schemas, the error shape, the security scheme.
+// Request-body schemas are not written here: they are the files of schemas/api.
+import { API_SCHEMAS } from '../validation/api-schemas.js';
+
+export type JsonObject = Record<string, unknown>;
+
+export const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+
+/** Request-body schema name in the document for each schemas/api file: its title. */
+export const BODY_SCHEMA_NAMES = Object.fromEntries(
+  Object.entries(API_SCHEMAS).map(([file, schema]) => [file, schema.title]),
+) as Record<keyof typeof API_SCHEMAS, string>;
+
+export function jsonBody(file: keyof typeof API_SCHEMAS): JsonObject {
+  return { required: true, content: { 'application/json': { schema: ref(BODY_SCHEMA_NAMES[file]) } } };
+}
+
+export function jsonResponse(description: string, schema: JsonObject): JsonObject {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+export const errorResponse = (description: string): JsonObject => jsonResponse(description, ref('Error'));
+
+/** The error answers every protected route can give. */
+export const COMMON_ERRORS: JsonObject = {
+  '401': errorResponse('Missing or invalid Authorization header'),
+  '429': errorResponse('Too many failed authentication attempts from this address (see Retry-After)'),
+  '500': errorResponse('Internal error (details are in the manager log)'),
+};
+
+export const userIdParameter: JsonObject = {
+  name: 'userId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: API_SCHEMAS['create-instance'].properties.userId.pattern },
+};
+
+const PHASES = ['Pending', 'Starting', 'Running', 'Failed', 'Deleting'];
+
+const dataVolume: JsonObject = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', description: 'PVC name <userId>-openclaw-data' },
+    kept: { type: 'boolean', description: 'Whether the data outlives a plain delete' },
+    path: { type: 'string', description: 'Local runtime: directory of the instance state' },
+    phase: { type: 'string', description: 'Helm runtime: PVC phase' },
+  },
+};
+
+export const COMPONENT_SCHEMAS: JsonObject = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'string' },
+      code: { type: 'string', description: 'Machine-readable code; for RPC errors the gateway\'s own code' },
+      details: { type: 'object', description: 'Structured details (4xx only)' },
+    },
+  },
+  Instance: {
+    type: 'object',
+    required: ['userId', 'phase', 'ready', 'message', 'image', 'createdAt', 'dataVolume', 'runtime'],
+    properties: {
+      userId: { type: 'string' },
+      phase: { type: 'string', enum: PHASES },
+      ready: { type: 'boolean', description: 'The gateway accepts RPCs' },
+      message: { type: 'string' },
+      image: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+      dataVolume,
+      runtime: {
+        type: 'object',
+        required: ['kind'],
+        properties: { kind: { type: 'string', enum: ['local', 'helm'] } },
+        additionalProperties: true,
+      },
+    },
+  },
+  InstanceList: {
+    type: 'object',
+    required: ['instances'],
+    properties: { instances: { type: 'array', items: ref('Instance') } },
+  },
+  DeleteResult: {
+    type: 'object',
+    required: ['deleted', 'userId', 'dataVolume'],
+    properties: { deleted: { const: true }, userId: { type: 'string' }, dataVolume },
+  },
+  RpcResult: {
+    type: 'object',
+    required: ['result'],
+    properties: { result: { description: 'The gateway\'s response payload, unchanged' } },
+  },
+};

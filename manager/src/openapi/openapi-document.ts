@@ -1,0 +1,34 @@
+// The OpenAPI 3.1 document of the whole API. Request bodies are the schemas/api files themselves;
+// a unit test checks that the document and the router list the same routes.
+import { API_SCHEMAS } from '../validation/api-schemas.js';
+import { BODY_SCHEMA_NAMES, COMPONENT_SCHEMAS, type JsonObject } from './components.js';
+import { instancePaths } from './paths/instances.js';
+import { metricsPaths } from './paths/metrics.js';
+import { publicPaths } from './paths/public.js';
+import { rpcPaths } from './paths/rpc.js';
+
+export const API_VERSION = '1.0.0';
+
+export function buildOpenApiDocument(): JsonObject {
+  const bodySchemas = Object.fromEntries(
+    Object.entries(API_SCHEMAS).map(([file, schema]) => [BODY_SCHEMA_NAMES[file as keyof typeof API_SCHEMAS], schema]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'openclaw-manager',
+      version: API_VERSION,
+      description:
+        'One isolated OpenClaw gateway per user. Every route except /health and /openapi.json needs `Authorization: Bearer <key>`. ' +
+        'Errors are {"error": message, "code"?: string, "details"?: object}.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: [{ url: 'http://localhost:3000' }],
+    security: [{ bearer: [] }],
+    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'OPENCLAW_MANAGER_API_KEY' } },
+      schemas: { ...COMPONENT_SCHEMAS, ...bodySchemas },
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Every route of the API, registered area by area. A new area is one routes/<area>.ts with a
+// register function, one line here, and its paths in openapi/paths/.
+import { Router } from '@koa/router';
+import type { AppRouter, AppState } from '../app-state.js';
+import { registerHealthRoutes } from './health.js';
+import { registerInstanceRoutes } from './instances.js';
+import { registerMetricsRoutes } from './metrics.js';
+import { registerOpenApiRoutes } from './openapi.js';
+import type { RouteDeps } from './route-deps.js';
+import { registerRpcRoutes } from './rpc.js';
+
+export function buildRouter(deps: RouteDeps): AppRouter {
+  const router = new Router<AppState>();
+  registerHealthRoutes(router);
+  registerOpenApiRoutes(router);
+  registerMetricsRoutes(router, deps);
+  registerInstanceRoutes(router, deps);
+  registerRpcRoutes(router, deps);
+  return router;
+}

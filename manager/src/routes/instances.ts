@@ -1,0 +1,37 @@
+// Instance lifecycle: create, list, get, delete.
+import type { AppRouter } from '../app-state.js';
+import { parseCreateInstance, parsePreservePvc } from '../validation/request-bodies.js';
+import { assertUserId } from '../validation/user-id.js';
+import type { RouteDeps } from './route-deps.js';
+
+export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'rpc'>): void {
+  const { runtime, rpc } = deps;
+
+  // 201 when the gateway is already ready, 202 while it starts (poll GET until phase Running).
+  router.post('/api/instances', async (ctx) => {
+    const spec = parseCreateInstance(ctx.state.body);
+    const instance = await runtime.create(spec);
+    ctx.state.log.info({ userId: spec.userId, secretNames: Object.keys(spec.secrets), phase: instance.phase }, 'instance created');
+    ctx.status = instance.ready ? 201 : 202;
+    ctx.set('Location', `/api/instances/${spec.userId}`);
+    ctx.body = instance;
+  });
+
+  router.get('/api/instances', async (ctx) => {
+    ctx.body = { instances: await runtime.list() };
+  });
+
+  router.get('/api/instances/:userId', async (ctx) => {
+    ctx.body = await runtime.get(assertUserId(ctx.params.userId ?? ''));
+  });
+
+  // Keeps the data unless ?preservePvc=false.
+  router.delete('/api/instances/:userId', async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const preserve = parsePreservePvc(ctx.query.preservePvc);
+    const result = await runtime.delete(userId, { purge: !preserve });
+    await rpc.forget(userId);
+    ctx.state.log.info({ userId, purge: !preserve }, 'instance deleted');
+    ctx.body = { deleted: true, ...result };
+  });
+}

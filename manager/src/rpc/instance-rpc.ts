@@ -1,0 +1,64 @@
+// Gateway RPC for an instance: finds its gateway through the runtime and calls it over the shared
+// connection pool (one connection per instance). A changed address or token gets a new connection.
+import { createHash } from 'node:crypto';
+import type { ManagerMetrics } from '../metrics/metrics.js';
+import { InstanceNotReady } from '../runtime/runtime-errors.js';
+import type { GatewayTarget, InstanceRuntime } from '../runtime/instance-runtime.js';
+import type { RpcRequest } from '../validation/request-bodies.js';
+import { mapGatewayError } from './gateway-error-map.js';
+
+/** The part of GatewayPool this needs. */
+export interface GatewayCaller {
+  call<T = unknown>(
+    key: string,
+    target: { url: string; token: string },
+    method: string,
+    params?: unknown,
+    opts?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<T>;
+  evict(key: string): unknown;
+}
+
+export class InstanceRpc {
+  private readonly keys = new Map<string, string>();
+
+  constructor(
+    private readonly runtime: InstanceRuntime,
+    private readonly pool: GatewayCaller,
+    private readonly metrics?: ManagerMetrics,
+  ) {}
+
+  /** Calls `method` on the user's gateway; InstanceNotFound / InstanceNotReady / mapped gateway errors. */
+  async call(userId: string, request: RpcRequest): Promise<unknown> {
+    const instance = await this.runtime.get(userId);
+    if (!instance.ready) throw new InstanceNotReady(userId, instance.phase);
+    const target = await this.runtime.gatewayTarget(userId);
+    const key = await this.keyFor(userId, target);
+    try {
+      const result = await this.pool.call(key, target, request.method, request.params, { timeoutMs: request.timeoutMs });
+      this.metrics?.recordRpc(request.method, 'ok');
+      return result;
+    } catch (err) {
+      const mapped = mapGatewayError(err);
+      const code = (mapped as { code?: unknown }).code;
+      this.metrics?.recordRpc(request.method, typeof code === 'string' ? code : 'ERROR');
+      throw mapped;
+    }
+  }
+
+  /** Drops the user's pooled connection (after a delete). */
+  async forget(userId: string): Promise<void> {
+    const key = this.keys.get(userId);
+    this.keys.delete(userId);
+    if (key !== undefined) await this.pool.evict(key);
+  }
+
+  private async keyFor(userId: string, target: GatewayTarget): Promise<string> {
+    const digest = createHash('sha256').update(`${target.url}\n${target.token}`).digest('hex').slice(0, 16);
+    const key = `${userId}:${digest}`;
+    const previous = this.keys.get(userId);
+    if (previous !== undefined && previous !== key) await this.pool.evict(previous);
+    this.keys.set(userId, key);
+    return key;
+  }
+}

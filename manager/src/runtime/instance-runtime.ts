@@ -1,0 +1,82 @@
+// The one interface every runtime implements (like JupyterHub's spawners). Routes, auth, validation
+// and the gateway client only ever see this.
+
+export type InstancePhase = 'Pending' | 'Starting' | 'Running' | 'Failed' | 'Deleting';
+
+export interface InstanceSpec {
+  /** Validated user id (see user-id.ts). */
+  readonly userId: string;
+  /** Environment variables for the gateway (validated names; values never logged or returned). */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface DataVolume {
+  /** PVC name (helm) or `<userId>-openclaw-data` (local). */
+  readonly name: string;
+  /** Whether the data outlives a plain delete (true unless the chart was told otherwise). */
+  readonly kept?: boolean;
+  /** Local runtime: the directory holding the instance's state. */
+  readonly path?: string;
+  /** Helm runtime: PVC phase (Pending, Bound, Lost). */
+  readonly phase?: string;
+}
+
+export interface Instance {
+  readonly userId: string;
+  readonly phase: InstancePhase;
+  /** The gateway accepts RPCs. */
+  readonly ready: boolean;
+  /** Human-readable state, e.g. why it is not ready. */
+  readonly message: string;
+  readonly image: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly dataVolume: DataVolume;
+  /** Runtime-specific details: `kind` says which runtime. */
+  readonly runtime: Readonly<{ kind: 'local' | 'helm' } & Record<string, unknown>>;
+}
+
+export interface DeleteOptions {
+  /** Delete the data too (default false: the data volume is kept for a re-create). */
+  readonly purge: boolean;
+}
+
+export interface DeleteResult {
+  readonly userId: string;
+  readonly dataVolume: DataVolume & { readonly kept: boolean };
+}
+
+export interface GatewayTarget {
+  readonly url: string;
+  readonly token: string;
+}
+
+export interface VncTarget {
+  readonly url: string;
+}
+
+export interface InstanceRuntime {
+  readonly kind: 'local' | 'helm';
+  /** Prepares the runtime (caches, adoption of running instances). Called once before use. */
+  start(): Promise<void>;
+  /** Creates an instance; InstanceAlreadyExists / OperationInProgress when it cannot. */
+  create(spec: InstanceSpec): Promise<Instance>;
+  list(): Promise<Instance[]>;
+  /** InstanceNotFound when unknown. */
+  get(userId: string): Promise<Instance>;
+  /** Deletes an instance, keeping its data unless `purge`. InstanceNotFound when unknown. */
+  delete(userId: string, options: DeleteOptions): Promise<DeleteResult>;
+  /** Where and how to reach the instance's gateway. */
+  gatewayTarget(userId: string): Promise<GatewayTarget>;
+  /** Where to reach the instance's noVNC WebSocket. */
+  vncTarget(userId: string): Promise<VncTarget>;
+  /** Releases the runtime's own resources (watches, timers); instances keep running. */
+  close(): Promise<void>;
+}
+
+/** Phase counts for metrics. */
+export async function countByPhase(runtime: InstanceRuntime): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const instance of await runtime.list()) counts[instance.phase] = (counts[instance.phase] ?? 0) + 1;
+  return counts;
+}

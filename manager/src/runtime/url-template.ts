@@ -1,0 +1,16 @@
+// Fills the {userId}, {service} and {namespace} placeholders of a gateway/VNC URL template.
+
+export interface TemplateValues {
+  readonly userId: string;
+  readonly namespace: string;
+}
+
+/** @example fillUrlTemplate('ws://{service}.{namespace}.svc:18789', {userId:'a', namespace:'n'}) -> 'ws://a-openclaw.n.svc:18789' */
+export function fillUrlTemplate(template: string, values: TemplateValues): string {
+  const replacements: Record<string, string> = {
+    userId: values.userId,
+    service: `${values.userId}-openclaw`,
+    namespace: values.namespace,
+  };
+  return template.replace(/\{(userId|service|namespace)\}/g, (_, name: string) => replacements[name] ?? '');
+}

@@ -1,0 +1,102 @@
+// Validates request bodies against the schemas of schemas/api and turns ajv's errors into one
+// message that names the field (e.g. `secrets.foo: ...`), with every problem in details.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { InvalidRequest } from '../errors/http-error.js';
+import { API_SCHEMAS, type ApiSchemaName } from './api-schemas.js';
+import { USER_ID_PATTERN, USER_ID_RULE } from './user-id.js';
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
+const validators = new Map<ApiSchemaName, ValidateFunction>();
+
+function validatorFor(name: ApiSchemaName): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    validate = ajv.compile(API_SCHEMAS[name]);
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates `body` (defaults filled in) against schema `name`; throws InvalidRequest otherwise.
+ * @example validateBody<CreateInstanceBody>('create-instance', { userId: 'alice' })
+ */
+export function validateBody<T>(name: ApiSchemaName, body: unknown): T {
+  const validate = validatorFor(name);
+  if (validate(body)) return body as T;
+  const problems = describeProblems(validate.errors ?? []);
+  const first = problems[0] ?? { field: '(body)', message: 'is invalid' };
+  throw new InvalidRequest(formatProblem(first), { problems });
+}
+
+export function formatProblem(problem: FieldProblem): string {
+  return problem.field === '(body)' ? `Request body ${problem.message}` : `${problem.field}: ${problem.message}`;
+}
+
+/** One problem per offending field, most useful first; ajv's follow-up errors are dropped. */
+export function describeProblems(errors: readonly ErrorObject[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const problem = describe(error);
+    if (!problem) continue;
+    const key = `${problem.field}\u0000${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+function fieldOf(instancePath: string): string {
+  if (instancePath === '') return '(body)';
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function join(parent: string, child: string): string {
+  return parent === '(body)' ? child : `${parent}.${child}`;
+}
+
+function describe(error: ErrorObject): FieldProblem | undefined {
+  const field = fieldOf(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { field: join(field, String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return { field: join(field, String(params.additionalProperty)), message: 'is not a known field' };
+    case 'propertyNames':
+      return {
+        field: join(field, String(params.propertyName)),
+        message: 'is not an allowed name: names must match ^[A-Z_][A-Z0-9_]{0,127}$ and must not start with OPENCLAW_ (reserved)',
+      };
+    case 'pattern':
+      if (params.pattern === USER_ID_PATTERN) return { field, message: USER_ID_RULE.replace(/^userId /, '') };
+      // propertyNames' own pattern/not errors are summarised by the propertyNames error.
+      if (error.schemaPath.includes('/propertyNames/')) return undefined;
+      return { field, message: `must match ${String(params.pattern)}` };
+    case 'not':
+      return error.schemaPath.includes('/propertyNames/') ? undefined : { field, message: 'is not allowed' };
+    case 'type':
+      return { field, message: `must be of type ${String(params.type)}` };
+    case 'maxProperties':
+      return { field, message: `must have at most ${String(params.limit)} entries` };
+    case 'maxLength':
+      return { field, message: `must be at most ${String(params.limit)} characters` };
+    case 'minimum':
+    case 'maximum':
+      return { field, message: `must be ${error.keyword === 'minimum' ? '>=' : '<='} ${String(params.limit)}` };
+    default:
+      return { field, message: error.message ?? 'is invalid' };
+  }
+}

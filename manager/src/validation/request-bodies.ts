@@ -1,0 +1,39 @@
+// Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
+import { InvalidRequest } from '../errors/http-error.js';
+import type { InstanceSpec } from '../runtime/instance-runtime.js';
+import { validateBody } from './body-validator.js';
+
+/** Secret values are limited in bytes (the schema's maxLength counts characters). */
+export const MAX_SECRET_BYTES = 8 * 1024;
+
+export interface RpcRequest {
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly timeoutMs: number;
+}
+
+/** Validates a create body into an InstanceSpec. */
+export function parseCreateInstance(body: unknown): InstanceSpec {
+  const parsed = validateBody<{ userId: string; secrets: Record<string, string> }>('create-instance', body);
+  for (const [name, value] of Object.entries(parsed.secrets)) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_SECRET_BYTES) {
+      throw new InvalidRequest(`secrets.${name}: must be at most ${MAX_SECRET_BYTES} bytes (got ${bytes})`, {
+        problems: [{ field: `secrets.${name}`, message: `must be at most ${MAX_SECRET_BYTES} bytes` }],
+      });
+    }
+  }
+  return { userId: parsed.userId, secrets: parsed.secrets };
+}
+
+/** Validates an RPC body; defaults: params {}, timeoutMs 30000. */
+export function parseRpcRequest(body: unknown): RpcRequest {
+  return validateBody<RpcRequest>('rpc-request', body);
+}
+
+/** `preservePvc` query value: absent or "true" keeps the data, "false" purges it. */
+export function parsePreservePvc(value: string | string[] | undefined): boolean {
+  if (value === undefined || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidRequest('preservePvc must be "true" or "false"', { field: 'preservePvc' });
+}
