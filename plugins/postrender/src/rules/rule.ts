@@ -1,0 +1,10 @@
+// The contract every policy rule follows: a pure function from the whole render to violations, so a
+// rule can relate objects to each other (a Deployment to its NetworkPolicy, all objects to one user).
+import type { Manifest, Violation } from '../manifest.js';
+
+export interface PolicyOptions {
+  /** Ingress and ManagedCertificate objects are allowed only when true (default: false). */
+  readonly ingressEnabled: boolean;
+}
+
+export type Rule = (docs: readonly Manifest[], options: PolicyOptions) => Violation[];
