@@ -1,0 +1,61 @@
+// Pure pieces of the VNC upgrade: which requests it serves, what credentials they carry, and the HTTP
+// response that refuses one before any WebSocket exists.
+import { STATUS_CODES } from 'node:http';
+import { HttpError, describeError } from '../errors/http-error.js';
+
+export interface VncRequest {
+  /** Raw path segment; validated after authentication. */
+  readonly userId: string;
+  readonly token: string | undefined;
+  readonly ticket: string | undefined;
+  /** Subprotocols the client offered, in its order. */
+  readonly protocols: readonly string[];
+}
+
+const VNC_PATH = /^\/api\/instances\/([^/]+)\/vnc\/?$/;
+
+/** The VNC request in an upgrade, or undefined when the path is not `/api/instances/:userId/vnc`. */
+export function parseVncRequest(url: string | undefined, protocolHeader: string | undefined): VncRequest | undefined {
+  const parsed = new URL(url ?? '/', 'http://manager.invalid');
+  const match = VNC_PATH.exec(parsed.pathname);
+  if (!match?.[1]) return undefined;
+  let userId: string;
+  try {
+    userId = decodeURIComponent(match[1]);
+  } catch {
+    userId = match[1];
+  }
+  const nonEmpty = (value: string | null): string | undefined => (value === null || value === '' ? undefined : value);
+  return {
+    userId,
+    token: nonEmpty(parsed.searchParams.get('token')),
+    ticket: nonEmpty(parsed.searchParams.get('ticket')),
+    protocols: (protocolHeader ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
+  };
+}
+
+/**
+ * A complete HTTP/1.1 response refusing an upgrade, in the API's JSON error shape. 5xx messages are
+ * replaced unless the error says they may be shown.
+ */
+export function rejectionResponse(err: unknown): string {
+  const { status, expose } = describeError(err);
+  const body: { error: string; code?: string } = {
+    error: expose && err instanceof Error ? err.message : 'Internal server error',
+  };
+  const headers: Record<string, string> = {};
+  if (err instanceof HttpError) {
+    if (err.code !== undefined) body.code = err.code;
+    Object.assign(headers, err.headers);
+  }
+  const json = JSON.stringify(body);
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(json)}`,
+    'Cache-Control: no-store',
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${json}`;
+}
