@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 
 const entries = [
   { in: 'plugins/postrender/src/cli.ts', out: 'plugins/postrender/dist/postrender.js' },
+  // The viewer page's noVNC client, served by the manager.
+  { in: 'manager/src/viewer/client/viewer-client.ts', out: 'manager/dist/viewer/viewer.js', browser: true },
 ];
 
 for (const entry of entries) {
@@ -13,12 +15,12 @@ for (const entry of entries) {
     entryPoints: [entry.in],
     outfile: entry.out,
     bundle: true,
-    platform: 'node',
-    target: 'node20',
+    platform: entry.browser ? 'browser' : 'node',
+    target: entry.browser ? 'es2022' : 'node20',
     format: 'esm',
     sourcemap: 'linked',
     logLevel: 'warning',
     // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: entry.browser ? {} : { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
 }
