@@ -1,0 +1,48 @@
+// Pure builders of helm argument arrays (never shell strings).
+
+export interface InstallArgsInput {
+  readonly release: string;
+  readonly chartDir: string;
+  readonly namespace: string;
+  readonly valuesFile: string;
+  /** Post-renderer plugin name; "" for none. */
+  readonly postRenderer: string;
+  readonly postRendererArgs: readonly string[];
+  /** Labels on the release record (helm list --selector). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** helm's per-operation timeout, e.g. "5m". */
+  readonly timeout: string;
+}
+
+/**
+ * `helm upgrade --install` without waiting for readiness (the watch cache reports progress).
+ * @example buildInstallArgs({release:'alice-openclaw', chartDir:'chart', namespace:'openclaw', ...})
+ */
+export function buildInstallArgs(input: InstallArgsInput): string[] {
+  const args = [
+    'upgrade', '--install', input.release, input.chartDir,
+    '--namespace', input.namespace,
+    '--values', input.valuesFile,
+    '--wait=hookOnly',
+    '--timeout', input.timeout,
+  ];
+  const labels = Object.entries(input.labels).map(([k, v]) => `${k}=${v}`).join(',');
+  if (labels !== '') args.push('--labels', labels);
+  if (input.postRenderer !== '') {
+    args.push('--post-renderer', input.postRenderer);
+    // "=" form: a value starting with "--" would otherwise be read as a flag.
+    for (const arg of input.postRendererArgs) args.push(`--post-renderer-args=${arg}`);
+  }
+  return args;
+}
+
+export interface UninstallArgsInput {
+  readonly release: string;
+  readonly namespace: string;
+  readonly timeout: string;
+}
+
+/** `helm uninstall`, waiting until the release's objects are gone so a re-create cannot collide. */
+export function buildUninstallArgs(input: UninstallArgsInput): string[] {
+  return ['uninstall', input.release, '--namespace', input.namespace, '--wait=watcher', '--timeout', input.timeout];
+}

@@ -1,0 +1,47 @@
+// The one place helm failures become API answers: known stderr patterns to HTTP statuses. Anything
+// unknown is a 502 whose details (args, exit code, scrubbed stderr) go to the log only.
+import { HttpError } from '../errors/http-error.js';
+import {
+  InstanceAlreadyExists, InstanceNotFound, OperationInProgress, RuntimeOperationFailed, RuntimeUnavailable,
+} from '../runtime/runtime-errors.js';
+import { HelmCommandFailed, HelmNotFound } from './helm-errors.js';
+
+const IN_PROGRESS = /another operation \(install\/upgrade\/rollback\) is in progress/i;
+const SCHEMA = /values don't meet the specifications of the schema/i;
+const UNREACHABLE = /kubernetes cluster unreachable|connection refused|no such host|i\/o timeout|context deadline exceeded|tls handshake timeout|connection reset by peer|network is unreachable/i;
+const NOT_FOUND = /release: not found|not found$/im;
+const NAME_IN_USE = /cannot re-use a name that is still in use/i;
+
+export type HelmOperation = 'install' | 'uninstall';
+
+/** Problems helm's schema check reported, e.g. ["at '/userId': ..."], field paths kept. */
+export function schemaProblems(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim().replace(/^-\s*/, ''))
+    .filter((line) => /^at '\//.test(line));
+}
+
+/** Maps an error from running helm for `userId`; non-helm errors pass through. */
+export function mapHelmError(err: unknown, userId: string, operation: HelmOperation): unknown {
+  if (err instanceof HelmNotFound) {
+    return new HttpError(500, err.message, { code: 'HELM_NOT_FOUND', expose: true, cause: err });
+  }
+  if (!(err instanceof HelmCommandFailed)) return err;
+  const { stderr } = err;
+  if (IN_PROGRESS.test(stderr)) return new OperationInProgress(userId, 'another helm operation (install/upgrade/rollback)');
+  if (NAME_IN_USE.test(stderr)) return new InstanceAlreadyExists(userId);
+  if (SCHEMA.test(stderr)) {
+    const problems = schemaProblems(stderr);
+    const message = problems.length > 0 ? `Invalid instance values: ${problems.join('; ')}` : 'Invalid instance values (chart schema)';
+    return new HttpError(400, message, { code: 'INVALID_VALUES', details: { problems }, cause: err });
+  }
+  if (UNREACHABLE.test(stderr) || err.timedOut) {
+    return new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later', { cause: err });
+  }
+  if (operation === 'uninstall' && NOT_FOUND.test(stderr)) return new InstanceNotFound(userId);
+  return new RuntimeOperationFailed(`helm ${operation} of instance "${userId}" failed`, {
+    cause: err,
+    details: { args: err.args, exitCode: err.exitCode, stderr },
+  });
+}

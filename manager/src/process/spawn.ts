@@ -1,0 +1,100 @@
+// The only module that starts processes. Commands run with an explicit environment (never the
+// manager's own implicitly), argument arrays (never a shell), and report instead of throwing on a
+// non-zero exit; callers decide what an exit code means.
+import { closeSync, openSync } from 'node:fs';
+import { execa } from 'execa';
+
+export interface RunOptions {
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Kill the command after this long (default: no limit). */
+  readonly timeoutMs?: number;
+  /** Written to the command's stdin. */
+  readonly input?: string;
+}
+
+export interface RunResult {
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/** Thrown when the executable cannot be started at all; `code` is e.g. ENOENT or EACCES. */
+export class CommandNotStarted extends Error {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot run ${file}: ${code}`, options);
+    this.name = 'CommandNotStarted';
+  }
+}
+
+/** Runs a command to completion. */
+export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+  const result = await execa(file, args, {
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stripFinalNewline: false,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
+  });
+  const startError = (result as { cause?: { code?: unknown } }).cause;
+  if (result.exitCode === undefined && !result.timedOut && typeof startError?.code === 'string') {
+    throw new CommandNotStarted(file, startError.code, { cause: startError });
+  }
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
+}
+
+export interface DaemonOptions {
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** stdout and stderr are appended here. */
+  readonly logFile: string;
+}
+
+export interface Daemon {
+  readonly pid: number;
+  /** Settles when the process exits (only observable while this manager is its parent). */
+  readonly exited: Promise<{ exitCode: number | undefined; signal: string | undefined }>;
+}
+
+/**
+ * Starts a long-running process in its own session (process group), so it outlives this manager and
+ * can be stopped as a group.
+ */
+export async function startDaemon(file: string, args: readonly string[], options: DaemonOptions): Promise<Daemon> {
+  // Create the log file 0600 before the child appends to it.
+  closeSync(openSync(options.logFile, 'a', 0o600));
+  {
+    const subprocess = execa(file, args, {
+      env: options.env,
+      extendEnv: false,
+      cwd: options.cwd,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      stdin: 'ignore',
+      stdout: { file: options.logFile, append: true },
+      stderr: { file: options.logFile, append: true },
+    });
+    const exited = subprocess.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
+    const spawned = new Promise<number>((resolve, reject) => {
+      subprocess.once('spawn', () => resolve(subprocess.pid ?? -1));
+      subprocess.once('error', reject);
+    });
+    let pid: number;
+    try {
+      pid = await spawned;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw new CommandNotStarted(file, typeof code === 'string' ? code : 'unknown', { cause: err });
+    }
+    subprocess.unref();
+    return { pid, exited };
+  }
+}

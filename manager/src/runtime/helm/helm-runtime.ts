@@ -1,0 +1,190 @@
+// The helm runtime: writes go through helm (the chart is the single source of truth), reads come
+// from the watch cache. The manager keeps no state: a restart rebuilds everything from the cluster.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { ManagerConfig } from '../../config.js';
+import { buildInstallArgs, buildUninstallArgs } from '../../helm/helm-args.js';
+import { mapHelmError } from '../../helm/helm-error-map.js';
+import { runHelm, type HelmRunner } from '../../helm/spawn.js';
+import type { Logger } from '../../logger.js';
+import type {
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
+} from '../instance-runtime.js';
+import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../object-names.js';
+import { InstanceAlreadyExists, InstanceNotFound, RuntimeOperationFailed, RuntimeUnavailable } from '../runtime-errors.js';
+import { fillUrlTemplate } from '../url-template.js';
+import { UserLocks } from '../user-lock.js';
+import { describeInstance } from './instance-status.js';
+import { renderValues } from './render-values.js';
+import { WatchCache } from './watch-cache.js';
+
+export interface HelmRuntimeOptions {
+  readonly config: ManagerConfig;
+  readonly kubeConfig: KubeConfig;
+  readonly logger: Logger;
+  /** Default: the real helm (tests of the runtime's logic pass a stub). */
+  readonly helm?: HelmRunner;
+  /** A fixed gateway token per user; default none (the chart generates and keeps one). */
+  readonly gatewayToken?: (userId: string) => string | undefined;
+  /** How long create waits for the Deployment to show up in the cache (default 30 s). */
+  readonly appearTimeoutMs?: number;
+  /** How long a purge waits for the PVC to be gone (default 120 s). */
+  readonly purgeTimeoutMs?: number;
+}
+
+const TOKEN_TTL_MS = 60_000;
+
+export class HelmRuntime implements InstanceRuntime {
+  readonly kind = 'helm' as const;
+  private readonly cache: WatchCache;
+  private readonly core: CoreV1Api;
+  private readonly locks = new UserLocks();
+  private readonly helm: HelmRunner;
+  private readonly tokens = new Map<string, { token: string; at: number }>();
+
+  constructor(private readonly options: HelmRuntimeOptions) {
+    this.cache = new WatchCache({ kubeConfig: options.kubeConfig, namespace: options.config.namespace, logger: options.logger });
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.helm = options.helm ?? runHelm;
+  }
+
+  async start(): Promise<void> {
+    await this.cache.start();
+    if (!this.cache.ready) this.options.logger.warn('cluster not reachable yet; the watch cache keeps retrying');
+  }
+
+  async create(spec: InstanceSpec): Promise<Instance> {
+    const { userId } = spec;
+    return this.locks.run(userId, 'create', async () => {
+      this.requireCache();
+      if (this.cache.deployment(userId)) throw new InstanceAlreadyExists(userId);
+      const token = this.options.gatewayToken?.(userId);
+      const values = renderValues(spec, this.options.config, token);
+      const dir = await mkdtemp(path.join(tmpdir(), 'openclaw-values-'));
+      const valuesFile = path.join(dir, 'values.json');
+      try {
+        // JSON is YAML; the file holds secrets, so 0600 in a private directory, removed right after.
+        await writeFile(valuesFile, JSON.stringify(values), { mode: 0o600 });
+        await this.runHelm(userId, 'install', buildInstallArgs({
+          release: releaseName(userId),
+          chartDir: this.options.config.chartDir,
+          namespace: this.options.config.namespace,
+          valuesFile,
+          postRenderer: this.options.config.postRenderer,
+          postRendererArgs: [`--ingress-enabled=${this.options.config.ingressEnabled}`],
+          labels: { [USER_LABEL]: userId },
+          timeout: '5m',
+        }), [...Object.values(spec.secrets), ...(token ? [token] : [])]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      this.tokens.delete(userId);
+      await this.cache.waitUntil(() => this.cache.deployment(userId) !== undefined, this.options.appearTimeoutMs ?? 30_000);
+      return this.describe(userId) ?? {
+        userId, phase: 'Pending', ready: false, message: 'installed; waiting for the Deployment to appear',
+        image: `${this.options.config.imageRepository}:${this.options.config.imageTag}`, createdAt: new Date().toISOString(),
+        dataVolume: { name: dataClaimName(userId), kept: true },
+        runtime: { kind: 'helm', namespace: this.options.config.namespace, release: releaseName(userId) },
+      };
+    });
+  }
+
+  async list(): Promise<Instance[]> {
+    this.requireCache();
+    return this.cache.deployments()
+      .map((d) => d.metadata?.labels?.[USER_LABEL])
+      .filter((u): u is string => typeof u === 'string')
+      .map((userId) => this.describe(userId))
+      .filter((i): i is Instance => i !== undefined)
+      .sort((a, b) => a.userId.localeCompare(b.userId));
+  }
+
+  async get(userId: string): Promise<Instance> {
+    this.requireCache();
+    const instance = this.describe(userId);
+    if (!instance) throw new InstanceNotFound(userId);
+    return instance;
+  }
+
+  async delete(userId: string, options: DeleteOptions): Promise<DeleteResult> {
+    return this.locks.run(userId, 'delete', async () => {
+      this.requireCache();
+      const name = dataClaimName(userId);
+      const exists = this.cache.deployment(userId) !== undefined;
+      const hasData = this.cache.pvc(userId) !== undefined;
+      if (exists || !(options.purge && hasData)) {
+        const args = buildUninstallArgs({ release: releaseName(userId), namespace: this.options.config.namespace, timeout: '2m' });
+        await this.runHelm(userId, 'uninstall', args, []);
+      }
+      this.tokens.delete(userId);
+      if (options.purge) await this.deleteClaim(userId);
+      return { userId, dataVolume: { name, kept: !options.purge && this.cache.pvc(userId) !== undefined } };
+    });
+  }
+
+  async gatewayTarget(userId: string): Promise<GatewayTarget> {
+    const url = fillUrlTemplate(this.options.config.gatewayUrlTemplate, { userId, namespace: this.options.config.namespace });
+    return { url, token: await this.token(userId) };
+  }
+
+  async vncTarget(userId: string): Promise<VncTarget> {
+    if (!this.cache.deployment(userId)) throw new InstanceNotFound(userId);
+    return { url: fillUrlTemplate(this.options.config.vncUrlTemplate, { userId, namespace: this.options.config.namespace }) };
+  }
+
+  async close(): Promise<void> {
+    await this.cache.stop();
+  }
+
+  private describe(userId: string): Instance | undefined {
+    const deployment = this.cache.deployment(userId);
+    if (!deployment) return undefined;
+    return describeInstance({
+      userId, namespace: this.options.config.namespace, deployment, pods: this.cache.pods(userId), pvc: this.cache.pvc(userId),
+    });
+  }
+
+  private requireCache(): void {
+    if (!this.cache.ready) throw new RuntimeUnavailable('The Kubernetes cluster is not reachable yet; retry later');
+  }
+
+  private async runHelm(userId: string, operation: 'install' | 'uninstall', args: string[], redact: string[]): Promise<void> {
+    try {
+      await this.helm(args, { helmBin: this.options.config.helmBin, env: this.options.config.childEnv, redact });
+    } catch (err) {
+      throw mapHelmError(err, userId, operation);
+    }
+  }
+
+  /** Deletes the data PVC (no longer Helm's after uninstall) and waits until it is gone. */
+  private async deleteClaim(userId: string): Promise<void> {
+    const name = dataClaimName(userId);
+    try {
+      await this.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: this.options.config.namespace });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 404) throw new RuntimeOperationFailed(`cannot delete PVC ${name}`, { cause: err });
+    }
+    const gone = await this.cache.waitUntil(() => this.cache.pvc(userId) === undefined, this.options.purgeTimeoutMs ?? 120_000);
+    if (!gone) throw new RuntimeOperationFailed(`PVC ${name} is still terminating; it will be removed once no pod uses it`);
+  }
+
+  private async token(userId: string): Promise<string> {
+    const cached = this.tokens.get(userId);
+    if (cached && Date.now() - cached.at < TOKEN_TTL_MS) return cached.token;
+    let data: Record<string, string> | undefined;
+    try {
+      const secret = await this.core.readNamespacedSecret({ name: objectName(userId), namespace: this.options.config.namespace });
+      data = secret.data;
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) throw new InstanceNotFound(userId);
+      throw new RuntimeUnavailable('cannot read the gateway token from the cluster', { cause: err });
+    }
+    const encoded = data?.[GATEWAY_TOKEN_KEY];
+    if (!encoded) throw new RuntimeOperationFailed(`Secret ${objectName(userId)} has no ${GATEWAY_TOKEN_KEY}`);
+    const token = Buffer.from(encoded, 'base64').toString('utf8');
+    this.tokens.set(userId, { token, at: Date.now() });
+    return token;
+  }
+}

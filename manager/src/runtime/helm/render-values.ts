@@ -1,0 +1,30 @@
+// Pure: the chart values for one instance (keys per chart/values.yaml; the chart's schema rejects
+// anything else). Everything not set here keeps the chart's default.
+import type { ManagerConfig } from '../../config.js';
+import type { InstanceSpec } from '../instance-runtime.js';
+
+export interface InstanceValues {
+  userId: string;
+  image: { repository: string; tag: string };
+  secrets: Record<string, string>;
+  ingress: { enabled: boolean; domainBase: string };
+  persistence: { keep: true };
+  gatewayToken?: string;
+}
+
+export type ValuesConfig = Pick<ManagerConfig, 'imageRepository' | 'imageTag' | 'ingressEnabled' | 'domainBase'>;
+
+/**
+ * @param gatewayToken a fixed gateway token; omitted, the chart generates one and keeps it.
+ * @example renderValues({userId:'alice', secrets:{}}, config) -> {userId:'alice', image:{...}, ...}
+ */
+export function renderValues(spec: InstanceSpec, config: ValuesConfig, gatewayToken?: string): InstanceValues {
+  return {
+    userId: spec.userId,
+    image: { repository: config.imageRepository, tag: config.imageTag },
+    secrets: { ...spec.secrets },
+    ingress: { enabled: config.ingressEnabled, domainBase: config.domainBase },
+    persistence: { keep: true },
+    ...(gatewayToken !== undefined ? { gatewayToken } : {}),
+  };
+}
