@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# One OpenClaw instance: the gateway on loopback, a TCP forwarder that exposes it, and (browser on)
+# Xvfb + x11vnc + websockify/noVNC + Chromium. Supervises them all: when any one exits the rest are
+# stopped and this exits non-zero; SIGTERM/SIGINT stop everything and exit 0. Pids are written to
+# $OPENCLAW_STATE_DIR/run/<name>.pid. Env contract: see the table below (defaults after `:-`).
+set -euo pipefail
+# Job control puts every child in its own process group, so stopping one also stops what it forked
+# (Chromium's zygote and renderers, socat's per-connection children).
+set -m
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The pinned WhatsApp plugin version (the image sets it in the environment instead).
+if [ -z "${OPENCLAW_WHATSAPP_VERSION:-}" ] && [ -f "$here/../versions.env" ]; then
+  OPENCLAW_WHATSAPP_VERSION="$(sed -n 's/^OPENCLAW_WHATSAPP_VERSION=//p' "$here/../versions.env")"
+fi
+
+log() { printf '[entrypoint] %s\n' "$*" >&2; }
+fail() { log "error: $*"; exit 1; }
+
+[ -n "${OPENCLAW_GATEWAY_TOKEN:-}" ] || fail "OPENCLAW_GATEWAY_TOKEN is required"
+[ -n "${OPENCLAW_STATE_DIR:-}" ] || fail "OPENCLAW_STATE_DIR is required"
+[ -n "${OPENCLAW_WHATSAPP_VERSION:-}" ] || fail "OPENCLAW_WHATSAPP_VERSION is not set and versions.env was not found"
+state="$OPENCLAW_STATE_DIR"
+port="${OPENCLAW_GATEWAY_PORT:-18789}"
+bind="${OPENCLAW_GATEWAY_BIND:-0.0.0.0}"
+internal="${OPENCLAW_GATEWAY_INTERNAL_PORT:-18790}"
+browser="${OPENCLAW_BROWSER_ENABLED:-true}"
+vnc_port="${OPENCLAW_VNC_PORT:-6080}"
+rfb_port="${OPENCLAW_RFB_PORT:-5900}"
+display="${OPENCLAW_DISPLAY:-:99}"
+cdp_port="${OPENCLAW_CDP_PORT:-9222}"
+openclaw="${OPENCLAW_BIN:-$(command -v openclaw || true)}"
+chromium="${OPENCLAW_CHROMIUM_BIN:-chromium}"
+novnc_web="${OPENCLAW_NOVNC_WEB:-/usr/share/novnc}"
+grace="${OPENCLAW_STOP_GRACE_SECONDS:-20}"
+case "$browser" in true | false) ;; *) fail "OPENCLAW_BROWSER_ENABLED must be true or false, not '$browser'" ;; esac
+[ -n "$openclaw" ] && [ -x "$openclaw" ] || fail "openclaw not found (set OPENCLAW_BIN or put it on PATH)"
+
+run="$state/run"
+mkdir -p "$state" "$run"
+rm -f "$run"/*.pid
+echo $$ >"$run/entrypoint.pid"
+
+declare -A names=()
+pids=()
+
+# start NAME CMD...: runs CMD in the background in its own process group, output to ours.
+start() {
+  local name="$1"; shift
+  "$@" </dev/null &
+  local pid=$!
+  pids+=("$pid"); names[$pid]="$name"
+  echo "$pid" >"$run/$name.pid"
+  log "started $name (pid $pid)"
+}
+
+group_alive() { kill -0 -- "-$1" 2>/dev/null || kill -0 "$1" 2>/dev/null; }
+
+# Stops every child, newest first: TERM to each process group, KILL whatever is left after the grace.
+stop_all() {
+  local i pid deadline
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid="${pids[$i]}"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + grace))
+  for pid in "${pids[@]}"; do
+    while group_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+  done
+  for pid in "${pids[@]}"; do
+    if group_alive "$pid"; then
+      log "${names[$pid]} did not stop within ${grace}s; killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  wait 2>/dev/null || true
+  rm -f "$run"/*.pid
+}
+
+on_signal() {
+  trap '' TERM INT
+  log "received $1; stopping"
+  stop_all
+  exit 0
+}
+trap 'on_signal TERM' TERM
+trap 'on_signal INT' INT
+
+whatsapp_installed() {
+  local manifest
+  for manifest in "$state"/npm/projects/openclaw-whatsapp-*/node_modules/@openclaw/whatsapp/package.json; do
+    [ -f "$manifest" ] && grep -q "\"version\": *\"$OPENCLAW_WHATSAPP_VERSION\"" "$manifest" && return 0
+  done
+  return 1
+}
+
+# The plugin goes into the state dir through OpenClaw's own installer, the only install the gateway
+# trusts with WhatsApp's durable inbound state; npm serves it from the cache baked in beside OpenClaw.
+if ! whatsapp_installed; then
+  log "installing @openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION into $state"
+  OPENCLAW_DISABLE_BONJOUR=1 "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION" </dev/null >&2 \
+    || fail "installing the WhatsApp plugin failed"
+fi
+
+template="${OPENCLAW_CONFIG_TEMPLATE:-}"
+[ -z "$template" ] || [ -f "$template" ] || fail "OPENCLAW_CONFIG_TEMPLATE=$template does not exist"
+node "$here/lib/gateway-config.mjs" "$state/openclaw.json" "$internal" "$browser" "$cdp_port" ${template:+"$template"} \
+  || fail "writing $state/openclaw.json failed"
+
+if [ "$browser" = true ]; then
+  start xvfb Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp
+  socket="/tmp/.X11-unix/X${display#:}"
+  for _ in $(seq 100); do
+    [ -S "$socket" ] && break
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -S "$socket" ] || { stop_all; fail "Xvfb did not open display $display"; }
+  start x11vnc x11vnc -display "$display" -localhost -rfbport "$rfb_port" -forever -shared -nopw -quiet
+  start websockify websockify --web "$novnc_web" "$bind:$vnc_port" "127.0.0.1:$rfb_port"
+  profile="$state/browser/chromium"
+  mkdir -p "$profile"
+  # A lock left by a previous pod (another hostname) would make Chromium refuse the profile.
+  rm -f "$profile/SingletonLock" "$profile/SingletonSocket" "$profile/SingletonCookie"
+  DISPLAY="$display" start chromium "$chromium" --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --remote-debugging-address=127.0.0.1 --remote-debugging-port="$cdp_port" --user-data-dir="$profile" \
+    --disable-background-networking --disable-component-update --disable-sync --no-first-run \
+    --no-default-browser-check --disable-breakpad --password-store=basic \
+    --window-position=0,0 --window-size=1280,800 about:blank
+fi
+
+# The token reaches the gateway through its environment only, never its command line.
+OPENCLAW_DISABLE_BONJOUR=1 NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=1536}" DISPLAY="$display" \
+  start gateway "$openclaw" gateway run --bind loopback --port "$internal" --auth token
+# Loopback clients keep their scopes (reference: openclaw-gateway.md, "Remote clients"), so the
+# reachable port is a forwarder to the loopback-bound gateway.
+start forwarder socat "TCP-LISTEN:$port,bind=$bind,reuseaddr,fork" "TCP:127.0.0.1:$internal"
+
+while :; do
+  status=0
+  exited=""
+  wait -n -p exited "${pids[@]}" || status=$?
+  [ -n "$exited" ] || { sleep 0.1; continue; }
+  log "${names[$exited]} (pid $exited) exited with status $status; stopping the others"
+  trap '' TERM INT
+  stop_all
+  exit $((status == 0 ? 1 : status))
+done
