@@ -20,7 +20,8 @@ export default defineConfig({
           globalSetup: ['./test/support/setup-build.ts', './test/support/setup-cluster.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
-          fileParallelism: false,
+          // One file at a time: suites share the control plane and the machine's two cores.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

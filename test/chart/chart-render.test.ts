@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { findObject, helmBin, renderChart, valuesFile, type K8sObject } from '../support/render-chart.js';
+import { findObject, renderChart, valuesFile, type K8sObject } from '../support/render-chart.js';
+import { helmBinary } from '../support/helm.js';
 
 const example = 'values/users/user-example.yaml';
 
@@ -192,7 +193,7 @@ describe('chart render: secrets, config and data', () => {
 
   it('prints next steps in NOTES.txt without any secret', async () => {
     const token = 'notes-token-0123456789abcdefghijklmnopq';
-    const result = await execa(helmBin(), ['install', 'alice-openclaw', 'chart', '-n', 'openclaw', '--dry-run=client', '-f', example, '-f', valuesFile({ gatewayToken: token })]);
+    const result = await execa(helmBinary(), ['install', 'alice-openclaw', 'chart', '-n', 'openclaw', '--dry-run=client', '-f', example, '-f', valuesFile({ gatewayToken: token })]);
     const notes = result.stdout.slice(result.stdout.indexOf('NOTES:'));
     expect(notes).toContain('helm openclaw pair alice');
     expect(notes).toContain('kubectl get pods -n openclaw -l openclaw.ai/user=alice');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { helmBin, renderChart, renderChartError, valuesFile } from '../support/render-chart.js';
+import { renderChart, renderChartError, valuesFile } from '../support/render-chart.js';
+import { helmBinary } from '../support/helm.js';
 
 const example = 'values/users/user-example.yaml';
 
@@ -11,7 +12,7 @@ describe('values schema', () => {
   });
 
   it('accepts user-example: helm lint --strict passes', async () => {
-    const result = await execa(helmBin(), ['lint', '--strict', 'chart', '-f', example], { reject: false });
+    const result = await execa(helmBinary(), ['lint', '--strict', 'chart', '-f', example], { reject: false });
     expect(result.stdout + result.stderr).toContain('0 chart(s) failed');
     expect(result.exitCode).toBe(0);
   });

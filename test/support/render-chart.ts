@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { helmBinary } from './helm.js';
 
 /** A rendered Kubernetes object, loosely typed: tests assert on its fields. */
 export interface K8sObject {
@@ -12,12 +13,6 @@ export interface K8sObject {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered manifests are arbitrary YAML
   spec?: any;
   data?: Record<string, string>;
-}
-
-export function helmBin(): string {
-  const bin = process.env.HELM_BIN;
-  if (!bin) throw new Error('HELM_BIN is not set: run the tests through `npm test` or vitest (global setup sets it)');
-  return bin;
 }
 
 /** Writes values to a temp file and returns its path, so tests pass real values files to helm. */
@@ -37,14 +32,14 @@ export function parseManifests(text: string): K8sObject[] {
 /** `helm template` of the chart with the given values files (and extra args); throws with helm's stderr on failure. */
 export async function renderChart(files: readonly string[], extraArgs: readonly string[] = [], release = 'alice'): Promise<K8sObject[]> {
   const args = ['template', release, 'chart', '--namespace', 'openclaw', ...files.flatMap((f) => ['-f', f]), ...extraArgs];
-  const result = await execa(helmBin(), args, { reject: false });
+  const result = await execa(helmBinary(), args, { reject: false });
   if (result.exitCode !== 0) throw new Error(result.stderr);
   return parseManifests(result.stdout);
 }
 
 /** Runs `helm template` expecting failure; returns stderr. */
 export async function renderChartError(files: readonly string[], extraArgs: readonly string[] = []): Promise<string> {
-  const result = await execa(helmBin(), ['template', 'alice', 'chart', ...files.flatMap((f) => ['-f', f]), ...extraArgs], { reject: false });
+  const result = await execa(helmBinary(), ['template', 'alice', 'chart', ...files.flatMap((f) => ['-f', f]), ...extraArgs], { reject: false });
   if (result.exitCode === 0) throw new Error('expected helm template to fail, it succeeded');
   return result.stderr;
 }
