@@ -15,6 +15,7 @@ import { routeFallback } from './middleware/route-fallback.js';
 import { buildRouter } from './routes/build-router.js';
 import { InstanceRpc, type GatewayCaller } from './rpc/instance-rpc.js';
 import { countByPhase, type InstanceRuntime } from './runtime/instance-runtime.js';
+import { createVncServices, type VncServices } from './vnc/vnc-services.js';
 
 export interface AppDeps {
   readonly runtime: InstanceRuntime;
@@ -28,11 +29,14 @@ export interface AppDeps {
   readonly metrics?: ManagerMetrics;
   /** Default: 512 KiB. */
   readonly bodyLimitBytes?: number;
+  /** VNC tickets, sessions and activity, shared with attachVncUpgrade (default: created from config). */
+  readonly vnc?: VncServices;
 }
 
 export interface ManagerApp extends Koa<AppState> {
   readonly logger: Logger;
   readonly metrics: ManagerMetrics;
+  readonly vnc: VncServices;
 }
 
 export const isProtectedPath = (path: string): boolean => isApiPath(path) || path === '/metrics';
@@ -41,12 +45,14 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = deps.metrics ?? createMetrics({ phases: () => countByPhase(deps.runtime) });
   const rpc = new InstanceRpc(deps.runtime, deps.pool, metrics);
-  const router = buildRouter({ config, runtime: deps.runtime, rpc, metrics });
+  const vnc = deps.vnc ?? createVncServices({ apiKey: config.apiKey, maxViewersPerInstance: config.vncMaxViewers });
+  const router = buildRouter({ config, runtime: deps.runtime, rpc, metrics, vnc });
 
-  const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { logger: Logger; metrics: ManagerMetrics };
+  const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { logger: Logger; metrics: ManagerMetrics; vnc: VncServices };
   app.silent = true;
   app.logger = logger;
   app.metrics = metrics;
+  app.vnc = vnc;
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics));
   app.use(errorHandler());

@@ -47,6 +47,8 @@ export interface ManagerConfig {
   readonly postRenderer: string;
   /** Helm runtime: kubeconfig file (KUBECONFIG); unset means in-cluster. */
   readonly kubeconfig: string | undefined;
+  /** Concurrent VNC viewers per instance (OPENCLAW_VNC_MAX_VIEWERS, default 4). */
+  readonly vncMaxViewers: number;
   /** Environment handed to helm and to local instances: the manager's own, minus the API key. */
   readonly childEnv: Readonly<Record<string, string>>;
 }
@@ -149,6 +151,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   }
 
   const trustProxy = bool('OPENCLAW_TRUST_PROXY', false);
+  const vncMaxViewersText = str('OPENCLAW_VNC_MAX_VIEWERS', '4');
+  const vncMaxViewers = Number(vncMaxViewersText);
+  if (!/^\d+$/.test(vncMaxViewersText) || vncMaxViewers < 1) problems.push(`OPENCLAW_VNC_MAX_VIEWERS must be a positive integer, got "${vncMaxViewersText}"`);
   const ingressEnabled = bool('OPENCLAW_INGRESS_ENABLED', false);
 
   if (problems.length > 0) throw new ConfigInvalid(problems);
@@ -173,6 +178,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     helmBin: str('HELM_BIN', 'helm'),
     postRenderer: env.OPENCLAW_POST_RENDERER === undefined ? DEFAULTS.postRenderer : env.OPENCLAW_POST_RENDERER.trim(),
     kubeconfig: env.KUBECONFIG && env.KUBECONFIG !== '' ? env.KUBECONFIG : undefined,
+    vncMaxViewers,
     childEnv: Object.freeze(childEnv),
   });
 }

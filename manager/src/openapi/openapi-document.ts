@@ -6,6 +6,7 @@ import { instancePaths } from './paths/instances.js';
 import { metricsPaths } from './paths/metrics.js';
 import { publicPaths } from './paths/public.js';
 import { rpcPaths } from './paths/rpc.js';
+import { vncPaths } from './paths/vnc.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -25,7 +26,7 @@ export function buildOpenApiDocument(): JsonObject {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:3000' }],
     security: [{ bearer: [] }],
-    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths },
+    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths, ...vncPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'OPENCLAW_MANAGER_API_KEY' } },
       schemas: { ...COMPONENT_SCHEMAS, ...bodySchemas },

@@ -4,10 +4,16 @@ import type { ManagerConfig } from '../config.js';
 import type { ManagerMetrics } from '../metrics/metrics.js';
 import type { InstanceRpc } from '../rpc/instance-rpc.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
+import type { ViewerAssets } from '../viewer/viewer-assets.js';
+import type { VncServices } from '../vnc/vnc-services.js';
 
 export interface RouteDeps {
   readonly config: ManagerConfig;
   readonly runtime: InstanceRuntime;
   readonly rpc: InstanceRpc;
   readonly metrics: ManagerMetrics;
+  /** Tickets, viewer sessions, activity (default: created from config). */
+  readonly vnc?: VncServices;
+  /** The viewer's bundled script (default: manager/dist/viewer). */
+  readonly viewerAssets?: ViewerAssets;
 }
