@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { VncTooManyViewers, VncUpstreamUnavailable } from '../../manager/src/vnc/vnc-errors.js';
+import { forwardableCloseCode } from '../../manager/src/vnc/vnc-proxy.js';
+import { parseVncRequest, rejectionResponse } from '../../manager/src/vnc/vnc-request.js';
+
+describe('parseVncRequest', () => {
+  it.each([
+    ['/api/instances/alice/vnc?token=k', 'binary', { userId: 'alice', token: 'k', ticket: undefined, protocols: ['binary'] }],
+    ['/api/instances/alice/vnc/?ticket=t', undefined, { userId: 'alice', token: undefined, ticket: 't', protocols: [] }],
+    ['/api/instances/alice/vnc?token=&ticket=t', 'binary, base64', { userId: 'alice', token: undefined, ticket: 't', protocols: ['binary', 'base64'] }],
+    ['/api/instances/Bad_Id/vnc', undefined, { userId: 'Bad_Id', token: undefined, ticket: undefined, protocols: [] }],
+    ['/api/instances/a%2Fb/vnc?token=a%2Bb', undefined, { userId: 'a/b', token: 'a+b', ticket: undefined, protocols: [] }],
+  ])('%s', (url, protocols, expected) => {
+    expect(parseVncRequest(url, protocols)).toEqual(expected);
+  });
+
+  it.each(['/api/instances/alice', '/api/instances/alice/vnc/ticket', '/vnc', '/api/instances//vnc', '/'])('%s is not a VNC request', (url) => {
+    expect(parseVncRequest(url, undefined)).toBeUndefined();
+  });
+});
+
+describe('rejectionResponse', () => {
+  it('is an HTTP response with the JSON error shape and the error headers', () => {
+    const text = rejectionResponse(new VncTooManyViewers('alice', 4));
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
+    expect(head).toContain('Retry-After: 5');
+    expect(head).toContain(`Content-Length: ${Buffer.byteLength(body)}`);
+    expect(JSON.parse(body)).toEqual({ error: 'Instance "alice" already has 4 VNC viewers connected', code: 'VNC_TOO_MANY_VIEWERS' });
+  });
+
+  it('keeps the message of an exposed 503 and hides that of an unknown error', () => {
+    expect(rejectionResponse(new VncUpstreamUnavailable('alice'))).toMatch(/^HTTP\/1.1 503 Service Unavailable\r\n[\s\S]*VNC of instance \\"alice\\" is not reachable/);
+    const hidden = rejectionResponse(new Error('secret detail'));
+    expect(hidden).toMatch(/^HTTP\/1.1 500 /);
+    expect(hidden).not.toContain('secret detail');
+  });
+});
+
+describe('forwardableCloseCode', () => {
+  it.each([
+    [1000, 1000], [1001, 1001], [1005, 1000], [1006, 1011], [1011, 1011], [1015, 1011], [3000, 3000], [4999, 4999], [1004, 1011], [5000, 1011],
+  ])('%i -> %i', (code, expected) => {
+    expect(forwardableCloseCode(code)).toBe(expected);
+  });
+});
