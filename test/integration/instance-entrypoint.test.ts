@@ -1,0 +1,104 @@
+// scripts/instance-entrypoint.sh run outside a container with the browser on: every process comes
+// up, noVNC serves its page and the RFB greeting, SIGTERM leaves nothing behind, and a dead gateway
+// takes the whole instance down with a non-zero exit.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { GatewayClient } from '../../manager/src/gateway/gateway-client.js';
+import { type GatewayInstance, startInstance } from '../support/gateway-instance.js';
+
+const PROCESSES = ['xvfb', 'x11vnc', 'websockify', 'chromium', 'gateway', 'forwarder'];
+const stateDir = mkdtempSync(path.join(tmpdir(), 'openclaw-entrypoint-test-'));
+let instance: GatewayInstance | undefined;
+
+afterAll(async () => {
+  await instance?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function rfbGreeting(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/websockify`, ['binary']);
+    const timer = setTimeout(() => reject(new Error('no RFB greeting within 30 s')), 30_000);
+    ws.once('message', (data: Buffer) => {
+      clearTimeout(timer);
+      expect(ws.protocol).toBe('binary');
+      ws.close();
+      resolve(data.toString('latin1'));
+    });
+    ws.once('error', reject);
+  });
+}
+
+describe('instance entrypoint with the browser on', () => {
+  it('brings up every process and records its pid', async () => {
+    instance = await startInstance({ browser: true, stateDir });
+    const pids = instance.pids();
+    for (const name of PROCESSES) {
+      expect(pids[name], name).toBeGreaterThan(0);
+      expect(alive(pids[name] as number), name).toBe(true);
+    }
+    expect(pids.entrypoint).toBe(instance.pid);
+  });
+
+  it('writes the gateway config the platform needs', () => {
+    const config = JSON.parse(readFileSync(path.join(stateDir, 'openclaw.json'), 'utf8'));
+    expect(config.gateway).toMatchObject({ mode: 'local', bind: 'loopback', port: instance?.ports.internal, auth: { mode: 'token' } });
+    expect(config.plugins.entries.whatsapp.enabled).toBe(true);
+    expect(config.browser.profiles.pod.cdpUrl).toBe(`http://127.0.0.1:${instance?.ports.cdp}`);
+    expect(JSON.stringify(config)).not.toContain(instance?.token);
+  });
+
+  it('serves the noVNC page on the VNC port', async () => {
+    const res = await fetch(`http://127.0.0.1:${instance?.vncPort}/vnc.html`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/noVNC/);
+  });
+
+  it('answers a WebSocket on the VNC port with the RFB greeting', async () => {
+    expect(await rfbGreeting(instance?.vncPort as number)).toBe('RFB 003.008\n');
+  });
+
+  it('lets the gateway drive the Chromium on the display', async () => {
+    const client = new GatewayClient({ url: instance?.gatewayUrl as string, token: instance?.token as string, reconnect: false });
+    try {
+      const state = await client.request('browser.request', { method: 'GET', path: '/' }, { timeoutMs: 60_000 });
+      expect(state).toMatchObject({ running: true, cdpReady: true });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('stops everything on SIGTERM, exits 0 and leaves no process behind', async () => {
+    const running = instance as GatewayInstance;
+    expect(running.processes().length).toBeGreaterThan(PROCESSES.length);
+    const code = await running.stop();
+    instance = undefined;
+    expect(code).toBe(0);
+    expect(running.processes()).toEqual([]);
+  });
+
+  it('exits non-zero and stops the rest when the gateway dies', async () => {
+    const running = await startInstance({ browser: true, stateDir });
+    instance = running;
+    const pids = running.pids();
+    process.kill(pids.gateway as number, 'SIGKILL');
+    const code = await running.exited;
+    expect(code).not.toBe(0);
+    expect(running.processes()).toEqual([]);
+    expect(running.logs()).toMatch(/gateway \(pid \d+\) exited/);
+    await running.stop();
+    instance = undefined;
+  });
+});
