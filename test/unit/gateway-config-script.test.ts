@@ -1,0 +1,54 @@
+// scripts/lib/gateway-config.mjs: the entrypoint's config writer, run as the entrypoint runs it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const SCRIPT = path.resolve('scripts/lib/gateway-config.mjs');
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function render(args: { browser: boolean; existing?: unknown; template?: unknown }): Record<string, unknown> {
+  dir = mkdtempSync(path.join(tmpdir(), 'gateway-config-'));
+  const out = path.join(dir, 'openclaw.json');
+  if (args.existing !== undefined) writeFileSync(out, JSON.stringify(args.existing));
+  const extra: string[] = [];
+  if (args.template !== undefined) {
+    extra.push(path.join(dir, 'template.json'));
+    writeFileSync(extra[0] as string, JSON.stringify(args.template));
+  }
+  execFileSync('node', [SCRIPT, out, '18790', String(args.browser), '9222', ...extra]);
+  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+}
+
+const GATEWAY = { mode: 'local', bind: 'loopback', port: 18790, auth: { mode: 'token' } };
+const BROWSER = { enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222', color: '#FF4500' } } };
+
+describe('gateway-config.mjs', () => {
+  it.each([
+    ['fresh, browser on', { browser: true }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: true } } }, browser: BROWSER }],
+    ['fresh, browser off', { browser: false }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: true } } }, browser: { enabled: false } }],
+    [
+      'existing file keeps its other keys and meta',
+      { browser: false, existing: { meta: { lastTouchedVersion: 'v' }, agents: { x: 1 }, gateway: { port: 1, mode: 'remote' } } },
+      { meta: { lastTouchedVersion: 'v' }, agents: { x: 1 }, gateway: GATEWAY, browser: { enabled: false } },
+    ],
+    [
+      'a template replaces the existing file but keeps its meta',
+      { browser: true, existing: { meta: { m: 1 }, agents: { old: true } }, template: { channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false } } } } },
+      { meta: { m: 1 }, channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false }, whatsapp: { enabled: true } } }, browser: BROWSER },
+    ],
+  ])('%s', (_name, args, expected) => {
+    const config = render(args);
+    expect(config).toMatchObject(expected);
+    if (args.template !== undefined) expect(config).not.toHaveProperty('agents');
+  });
+
+  it('refuses a template that is not plain JSON, naming the file', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'gateway-config-'));
+    const template = path.join(dir, 't.json5');
+    writeFileSync(template, '{ gateway: {} }');
+    expect(() => execFileSync('node', [SCRIPT, path.join(dir, 'o.json'), '1', 'false', '2', template], { stdio: 'pipe' })).toThrow(/t\.json5 is not plain JSON/);
+  });
+});
