@@ -1,0 +1,121 @@
+// The images cannot be built here, so their Dockerfiles are read: every path they copy or run exists,
+// the pins come from build args equal to versions.env, and ports/users match the chart's contract.
+import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+interface Instruction {
+  readonly cmd: string;
+  readonly args: string;
+}
+
+/** Instructions of a Dockerfile: comments dropped, `\` continuations joined. */
+function parseDockerfile(text: string): Instruction[] {
+  const joined = text.split('\n').filter((line) => !/^\s*#/.test(line)).join('\n').replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const match = /^(\S+)\s+(.*)$/.exec(line);
+      return { cmd: (match?.[1] ?? line).toUpperCase(), args: (match?.[2] ?? '').replace(/\s+/g, ' ') };
+    });
+}
+
+const versions = Object.fromEntries(
+  readFileSync('versions.env', 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=', 2) as [string, string]),
+);
+const load = (file: string): Instruction[] => parseDockerfile(readFileSync(file, 'utf8'));
+const all = (ins: Instruction[], cmd: string): string[] => ins.filter((i) => i.cmd === cmd).map((i) => i.args);
+const copies = (ins: Instruction[]): { from?: string; sources: string[]; dest: string }[] =>
+  all(ins, 'COPY').map((args) => {
+    const words = args.split(' ');
+    const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
+    const paths = words.filter((w) => !w.startsWith('--'));
+    return { ...(from ? { from } : {}), sources: paths.slice(0, -1), dest: paths.at(-1) as string };
+  });
+
+describe('Dockerfile.gke', () => {
+  const ins = load('Dockerfile.gke');
+
+  it.each(['NODE_GATEWAY_VERSION', 'OPENCLAW_VERSION', 'OPENCLAW_WHATSAPP_VERSION'])('build arg %s defaults to versions.env', (name) => {
+    expect(versions[name]).toBeTruthy();
+    expect(all(ins, 'ARG')).toContain(`${name}=${versions[name]}`);
+  });
+
+  it('takes every pinned version from its build args, never a literal', () => {
+    expect(all(ins, 'FROM')).toEqual(['node:${NODE_GATEWAY_VERSION}-bookworm-slim']);
+    const run = all(ins, 'RUN').join('\n');
+    expect(run).toContain('"openclaw@${OPENCLAW_VERSION}"');
+    expect(run).toContain('"npm:@openclaw/whatsapp@${OPENCLAW_WHATSAPP_VERSION}"');
+    expect(run).not.toContain(versions.OPENCLAW_VERSION);
+  });
+
+  it('runs the entrypoint it copies from scripts/ under tini', () => {
+    const [entrypoint] = all(ins, 'ENTRYPOINT');
+    const argv = JSON.parse(entrypoint as string) as string[];
+    expect(argv.slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
+    const copy = copies(ins).find((c) => c.dest === argv[2]);
+    expect(copy?.sources).toEqual(['scripts/instance-entrypoint.sh']);
+    accessSync('scripts/instance-entrypoint.sh', constants.X_OK);
+  });
+
+  it('copies only files that exist, including what the entrypoint needs beside it', () => {
+    const sources = copies(ins).flatMap((c) => c.sources);
+    for (const source of sources) expect(existsSync(source), source).toBe(true);
+    expect(sources).toEqual(expect.arrayContaining(['versions.env', 'scripts/lib/gateway-config.mjs']));
+  });
+
+  it('installs the packages the entrypoint runs', () => {
+    const run = all(ins, 'RUN').join(' ');
+    for (const pkg of ['tini', 'socat', 'xvfb', 'x11vnc', 'websockify', 'novnc', 'chromium', 'fonts-liberation']) expect(run).toContain(` ${pkg}`);
+  });
+
+  it('exposes the gateway and noVNC ports and runs as uid 1000', () => {
+    expect(all(ins, 'EXPOSE').join(' ').split(' ')).toEqual(expect.arrayContaining(['18789', '6080']));
+    expect(all(ins, 'USER')).toEqual(['1000']);
+  });
+});
+
+describe('manager/Dockerfile', () => {
+  const ins = load('manager/Dockerfile');
+  const build = readFileSync('scripts/build.mjs', 'utf8');
+
+  it('builds with npm ci and npm run build, and gets helm from scripts/install-helm', () => {
+    const run = all(ins, 'RUN').join('\n');
+    expect(run).toContain('npm ci');
+    expect(run).toContain('npm run build');
+    expect(run).toContain('scripts/install-helm');
+  });
+
+  it('starts the bundle scripts/build.mjs makes from manager/src/main.ts', () => {
+    expect(all(ins, 'CMD')).toEqual(['["node", "manager/dist/main.js"]']);
+    expect(build).toMatch(/in: 'manager\/src\/main\.ts', out: 'manager\/dist\/main\.js'/);
+  });
+
+  it('copies from the build stage only what exists or the build makes', () => {
+    for (const copy of copies(ins).filter((c) => c.from === 'build')) {
+      for (const source of copy.sources) {
+        const rel = path.relative('/src', source);
+        if (rel.startsWith('..')) continue;
+        const made = /(^|\/)dist$/.test(rel);
+        expect(made || existsSync(rel), rel).toBe(true);
+      }
+    }
+  });
+
+  it('installs every Helm plugin in the repo', () => {
+    const run = all(ins, 'RUN').join(' ');
+    const plugins = readdirSync('plugins').filter((d) => existsSync(path.join('plugins', d, 'plugin.yaml')));
+    expect(plugins.length).toBeGreaterThan(0);
+    for (const dir of plugins) {
+      expect(run).toContain(`helm plugin install /app/plugins/${dir}`);
+      expect(build, `scripts/build.mjs bundles plugins/${dir}`).toContain(`plugins/${dir}/dist/`);
+    }
+  });
+
+  it('exposes 3000 and runs as a non-root user', () => {
+    expect(all(ins, 'EXPOSE')).toEqual(['3000']);
+    expect(all(ins, 'USER')).toEqual(['1000']);
+  });
+});
