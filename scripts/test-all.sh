@@ -9,4 +9,7 @@ cd "$ROOT"
 HELM_BIN="$(scripts/install-helm)"; export HELM_BIN
 KUBECTL="$(scripts/install-helm --kubectl)"; export KUBECTL
 say "helm: $HELM_BIN, kubectl: $KUBECTL"
+scripts/install-system-packages
+OPENCLAW_BIN="$(scripts/install-openclaw)"; export OPENCLAW_BIN
+say "openclaw: $OPENCLAW_BIN"
 exec npx vitest run "$@"
