@@ -28,14 +28,17 @@ export class InstanceRpc {
     private readonly metrics?: ManagerMetrics,
   ) {}
 
-  /** Calls `method` on the user's gateway; InstanceNotFound / InstanceNotReady / mapped gateway errors. */
-  async call(userId: string, request: RpcRequest): Promise<unknown> {
+  /**
+   * Calls `method` on the user's gateway; InstanceNotFound / InstanceNotReady / mapped gateway errors.
+   * Aborting `options.signal` (e.g. the HTTP client left) stops waiting for the answer.
+   */
+  async call(userId: string, request: RpcRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
     const instance = await this.runtime.get(userId);
     if (!instance.ready) throw new InstanceNotReady(userId, instance.phase);
     const target = await this.runtime.gatewayTarget(userId);
     const key = await this.keyFor(userId, target);
     try {
-      const result = await this.pool.call(key, target, request.method, request.params, { timeoutMs: request.timeoutMs });
+      const result = await this.pool.call(key, target, request.method, request.params, { timeoutMs: request.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
       this.metrics?.recordRpc(request.method, 'ok');
       return result;
     } catch (err) {
