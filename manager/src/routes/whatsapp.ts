@@ -1,0 +1,55 @@
+// WhatsApp pairing of an instance: QR, wait for the scan, link state, logout. The gateway is reached
+// through the shared instance RPC; what its answers mean is decided in whatsapp/.
+import type { AppContext, AppRouter } from '../app-state.js';
+import { assertUserId } from '../validation/user-id.js';
+import { parseWhatsAppQrBody, parseWhatsAppWaitBody } from '../validation/whatsapp-bodies.js';
+import { WhatsAppPairing } from '../whatsapp/whatsapp-pairing.js';
+import { clientAbortSignal, ClientClosedRequest } from './client-abort-signal.js';
+import type { RouteDeps } from './route-deps.js';
+
+export const WHATSAPP_ROUTES = {
+  qr: '/api/instances/:userId/whatsapp/qr',
+  wait: '/api/instances/:userId/whatsapp/wait',
+  status: '/api/instances/:userId/whatsapp/status',
+  logout: '/api/instances/:userId/whatsapp/logout',
+} as const;
+
+export function registerWhatsAppRoutes(router: AppRouter, deps: Pick<RouteDeps, 'rpc'>): void {
+  const pairingFor = (userId: string): WhatsAppPairing =>
+    new WhatsAppPairing((method, params, { timeoutMs, signal }) => deps.rpc.call(userId, { method, params, timeoutMs }, signal ? { signal } : {}));
+
+  /** Runs `work` for the client; if the client leaves first, the gateway call is cancelled. */
+  const forClient = async <T>(ctx: AppContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const abort = clientAbortSignal(ctx);
+    try {
+      return await work(abort.signal);
+    } catch (err) {
+      if (abort.signal.aborted) throw new ClientClosedRequest();
+      throw err;
+    } finally {
+      abort.release();
+    }
+  };
+
+  router.post(WHATSAPP_ROUTES.qr, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const body = parseWhatsAppQrBody(ctx.state.body);
+    ctx.body = await forClient(ctx, (signal) => pairingFor(userId).start({ force: body.force }, signal));
+  });
+
+  router.post(WHATSAPP_ROUTES.wait, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const body = parseWhatsAppWaitBody(ctx.state.body);
+    ctx.body = await forClient(ctx, (signal) => pairingFor(userId).wait(body, signal));
+  });
+
+  router.get(WHATSAPP_ROUTES.status, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    ctx.body = await forClient(ctx, (signal) => pairingFor(userId).status(signal));
+  });
+
+  router.post(WHATSAPP_ROUTES.logout, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    ctx.body = await forClient(ctx, (signal) => pairingFor(userId).logout(signal));
+  });
+}
