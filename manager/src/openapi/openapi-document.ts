@@ -7,6 +7,7 @@ import { metricsPaths } from './paths/metrics.js';
 import { publicPaths } from './paths/public.js';
 import { rpcPaths } from './paths/rpc.js';
 import { vncPaths } from './paths/vnc.js';
+import { whatsappPaths } from './paths/whatsapp.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -26,7 +27,7 @@ export function buildOpenApiDocument(): JsonObject {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:3000' }],
     security: [{ bearer: [] }],
-    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths, ...vncPaths },
+    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths, ...whatsappPaths, ...vncPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'OPENCLAW_MANAGER_API_KEY' } },
       schemas: { ...COMPONENT_SCHEMAS, ...bodySchemas },

@@ -12,6 +12,7 @@ import type { RouteDeps } from './route-deps.js';
 import { registerRpcRoutes } from './rpc.js';
 import { registerViewerRoutes } from './viewer.js';
 import { registerVncRoutes } from './vnc.js';
+import { registerWhatsAppRoutes } from './whatsapp.js';
 
 export function buildRouter(deps: RouteDeps): AppRouter {
   const router = new Router<AppState>();
@@ -20,6 +21,7 @@ export function buildRouter(deps: RouteDeps): AppRouter {
   registerMetricsRoutes(router, deps);
   registerInstanceRoutes(router, deps);
   registerRpcRoutes(router, deps);
+  registerWhatsAppRoutes(router, deps);
   const vnc = deps.vnc ?? createVncServices({ apiKey: deps.config.apiKey, maxViewersPerInstance: deps.config.vncMaxViewers });
   registerVncRoutes(router, { runtime: deps.runtime, vnc });
   registerViewerRoutes(router, { vnc, viewerAssets: deps.viewerAssets ?? new ViewerAssets() });
