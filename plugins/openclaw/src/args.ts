@@ -1,0 +1,250 @@
+// argv + environment -> the command to run, pure. Helm runs the plugin with its own global flags
+// removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
+// KUBECONFIG), so both places are read here and nowhere else.
+import { isValidUserId, USER_ID_RULE } from '../../../manager/src/validation/user-id.js';
+import { UsageError } from './errors.js';
+
+export const COMMANDS = ['pair', 'status', 'rpc', 'vnc'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Where the instance is reached: through the manager when managerUrl is set, else the cluster. */
+export interface Connection {
+  readonly managerUrl?: string;
+  readonly apiKey?: string;
+  readonly namespace: string;
+  readonly kubeconfig?: string;
+  readonly kubeContext?: string;
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: CommandName }
+  | { readonly kind: 'pair'; readonly userId: string; readonly force: boolean; readonly timeoutMs: number; readonly connection: Connection }
+  | { readonly kind: 'status'; readonly userId: string; readonly json: boolean; readonly connection: Connection }
+  | {
+      readonly kind: 'rpc';
+      readonly userId: string;
+      readonly method: string;
+      readonly params: Record<string, unknown>;
+      readonly timeoutMs: number;
+      readonly connection: Connection;
+    }
+  | { readonly kind: 'vnc'; readonly userId: string; readonly localPort: number; readonly connection: Connection };
+
+export interface ParsedArgs {
+  readonly command: Command;
+  /** Show stack traces (--debug or HELM_DEBUG). */
+  readonly debug: boolean;
+  /** ANSI colours (off with --no-color or NO_COLOR). */
+  readonly colors: boolean;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The platform's namespace, used when helm passes its own default. */
+export const DEFAULT_NAMESPACE = 'openclaw';
+export const DEFAULT_PAIR_TIMEOUT_MS = 180_000;
+export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
+const METHOD = /^[a-z][A-Za-z0-9_.-]{0,127}$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LEADING_SWITCHES = new Set(['--debug', '--no-color']);
+
+interface OptionSpec {
+  /** Takes a value (`--x v` or `--x=v`); else a switch. */
+  readonly value: boolean;
+  readonly alias?: string;
+}
+
+const COMMON: Readonly<Record<string, OptionSpec>> = {
+  namespace: { value: true, alias: 'n' },
+  'manager-url': { value: true },
+  'api-key': { value: true },
+  kubeconfig: { value: true },
+  'kube-context': { value: true },
+  debug: { value: false },
+  'no-color': { value: false },
+  help: { value: false, alias: 'h' },
+};
+
+const OPTIONS: Readonly<Record<CommandName, Readonly<Record<string, OptionSpec>>>> = {
+  pair: { ...COMMON, force: { value: false }, timeout: { value: true } },
+  status: { ...COMMON, json: { value: false } },
+  rpc: { ...COMMON, timeout: { value: true } },
+  vnc: { ...COMMON, port: { value: true } },
+};
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration like 3m, 90s, 1m30s, 2500ms; a bare number is seconds.
+ * @example parseDuration('3m') // 180000
+ */
+export function parseDuration(text: string): number | undefined {
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * (UNITS[unit ?? 's'] ?? 1000);
+  return Math.round(total);
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** --debug anywhere on the line or HELM_DEBUG: decided before parsing so usage errors honour it too. */
+export function wantsDebug(argv: readonly string[], env: Env): boolean {
+  return argv.includes('--debug') || isTrue(env.HELM_DEBUG);
+}
+
+interface Scanned {
+  readonly positionals: string[];
+  readonly options: Map<string, string | true>;
+}
+
+function scan(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>, command: CommandName | undefined): Scanned {
+  const positionals: string[] = [];
+  const options = new Map<string, string | true>();
+  const byAlias = new Map(Object.entries(specs).flatMap(([name, spec]) => (spec.alias ? [[spec.alias, name] as const] : [])));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const name = flag.startsWith('--') ? flag.slice(2) : byAlias.get(flag.slice(1));
+    const spec = name === undefined ? undefined : specs[name];
+    if (name === undefined || spec === undefined) throw new UsageError(`unknown option ${flag}`, command);
+    if (!spec.value) {
+      if (eq >= 0) throw new UsageError(`${flag} takes no value`, command);
+      options.set(name, true);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`, command);
+    options.set(name, value);
+  }
+  return { positionals, options };
+}
+
+function text(options: Map<string, string | true>, name: string): string | undefined {
+  const value = options.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+function connectionOf(options: Map<string, string | true>, env: Env, command: CommandName): Connection {
+  const namespace =
+    text(options, 'namespace') ??
+    env.OPENCLAW_NAMESPACE ??
+    (env.HELM_NAMESPACE && env.HELM_NAMESPACE !== 'default' ? env.HELM_NAMESPACE : DEFAULT_NAMESPACE);
+  if (!NAMESPACE.test(namespace)) throw new UsageError(`namespace "${namespace}" is not a valid Kubernetes namespace name`, command);
+  const kubeconfig = text(options, 'kubeconfig') ?? (env.KUBECONFIG || undefined);
+  const kubeContext = text(options, 'kube-context') ?? (env.HELM_KUBECONTEXT || undefined);
+  const cluster: Connection = { namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(kubeContext ? { kubeContext } : {}) };
+
+  const flagUrl = text(options, 'manager-url');
+  if (command === 'vnc') {
+    if (flagUrl !== undefined) throw new UsageError('vnc port-forwards to the pod and needs cluster access; it does not go through the manager', command);
+    return cluster;
+  }
+  const managerUrl = flagUrl ?? (env.OPENCLAW_MANAGER_URL || undefined);
+  if (managerUrl === undefined) return cluster;
+  let url: URL;
+  try {
+    url = new URL(managerUrl);
+  } catch {
+    throw new UsageError(`manager URL "${managerUrl}" is not a URL (e.g. http://localhost:3000)`, command);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`manager URL must be http or https, got ${url.protocol}`, command);
+  const apiKey = text(options, 'api-key') ?? (env.OPENCLAW_MANAGER_API_KEY || undefined);
+  if (apiKey === undefined) throw new UsageError('the manager needs an API key: set OPENCLAW_MANAGER_API_KEY (or pass --api-key)', command);
+  return { ...cluster, managerUrl: managerUrl.replace(/\/+$/, ''), apiKey };
+}
+
+function durationOption(options: Map<string, string | true>, fallback: number, command: CommandName): number {
+  const raw = text(options, 'timeout');
+  if (raw === undefined) return fallback;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms <= 0) throw new UsageError(`--timeout "${raw}" is not a duration like 3m, 90s or 1m30s`, command);
+  return ms;
+}
+
+function userIdOf(positionals: readonly string[], command: CommandName): string {
+  const userId = positionals[0];
+  if (userId === undefined) throw new UsageError(`${command} needs a user id`, command);
+  if (!isValidUserId(userId)) throw new UsageError(USER_ID_RULE, command);
+  return userId;
+}
+
+function expectPositionals(positionals: readonly string[], max: number, command: CommandName): void {
+  if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`, command);
+}
+
+function rpcParams(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`params must be JSON, got ${raw}`, 'rpc');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('params must be a JSON object, e.g. \'{"probe":true}\'', 'rpc');
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Parses the plugin's argv (without node and the script) against its environment.
+ * @example parseArgs(['pair', 'alice', '--force'], { HELM_NAMESPACE: 'openclaw' }).command.kind // 'pair'
+ * @throws UsageError
+ */
+export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
+  const debug = wantsDebug(argv, env);
+  // Switches that may come before the command: moved behind it.
+  const switches = argv.filter((arg, i) => LEADING_SWITCHES.has(arg) && argv.slice(0, i).every((a) => LEADING_SWITCHES.has(a)));
+  const rest = argv.slice(switches.length);
+  const first = rest[0];
+  const help = (topic?: CommandName): ParsedArgs => ({ command: topic ? { kind: 'help', topic } : { kind: 'help' }, debug, colors: true });
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[1] : undefined;
+    if (topic !== undefined && !(COMMANDS as readonly string[]).includes(topic)) throw new UsageError(`unknown command "${topic}"`);
+    return help(topic as CommandName | undefined);
+  }
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(first.startsWith('-') ? `a command comes first (${COMMANDS.join(', ')})` : `unknown command "${first}"`);
+  }
+  const command = first as CommandName;
+  const { positionals, options } = scan([...rest.slice(1), ...switches], OPTIONS[command], command);
+  const colors = !options.has('no-color') && !env.NO_COLOR;
+  if (options.has('help')) return { ...help(command), colors };
+  const userId = userIdOf(positionals, command);
+  const connection = connectionOf(options, env, command);
+  const done = (parsed: Command): ParsedArgs => ({ command: parsed, debug, colors });
+
+  switch (command) {
+    case 'pair':
+      expectPositionals(positionals, 1, command);
+      return done({ kind: 'pair', userId, force: options.has('force'), timeoutMs: durationOption(options, DEFAULT_PAIR_TIMEOUT_MS, command), connection });
+    case 'status':
+      expectPositionals(positionals, 1, command);
+      return done({ kind: 'status', userId, json: options.has('json'), connection });
+    case 'rpc': {
+      expectPositionals(positionals, 3, command);
+      const method = positionals[1];
+      if (method === undefined) throw new UsageError('rpc needs a gateway method, e.g. health', command);
+      if (!METHOD.test(method)) throw new UsageError(`"${method}" is not a gateway method name`, command);
+      const timeoutMs = durationOption(options, DEFAULT_RPC_TIMEOUT_MS, command);
+      return done({ kind: 'rpc', userId, method, params: rpcParams(positionals[2]), timeoutMs, connection });
+    }
+    case 'vnc': {
+      expectPositionals(positionals, 1, command);
+      const raw = text(options, 'port') ?? '0';
+      const localPort = Number(raw);
+      if (!/^\d+$/.test(raw) || localPort > 65535) throw new UsageError(`--port must be a port number (0 picks a free one), got ${raw}`, command);
+      return done({ kind: 'vnc', userId, localPort, connection });
+    }
+  }
+}
