@@ -1,0 +1,83 @@
+// The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, and the RPC
+// proxy. The API key goes in the Authorization header only and never into a message.
+import { WhatsAppAlreadyLinked } from '../../../manager/src/whatsapp/whatsapp-errors.js';
+import type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from '../../../manager/src/whatsapp/whatsapp-login.js';
+import type { WhatsAppStatus } from '../../../manager/src/whatsapp/whatsapp-status.js';
+import { ManagerRequestFailed, ManagerUnreachable } from './errors.js';
+
+export interface ManagerClientOptions {
+  /** e.g. http://localhost:3000 (no trailing slash needed). */
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
+/** Longer than any wait the manager accepts (300 s) plus its grace, so the manager answers first. */
+const WAIT_REQUEST_SLACK_MS = 30_000;
+
+export class ManagerClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: ManagerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** POST /api/instances/:userId/whatsapp/qr */
+  whatsappQr(userId: string, options: LoginStartOptions = {}, signal?: AbortSignal): Promise<QrIssued> {
+    return this.send<QrIssued>('POST', `${this.instance(userId)}/whatsapp/qr`, { force: options.force === true }, signal);
+  }
+
+  /** POST /api/instances/:userId/whatsapp/wait; aborting `signal` ends the request, which ends the manager's wait. */
+  whatsappWait(userId: string, options: LoginWaitOptions = {}, signal?: AbortSignal): Promise<WaitOutcome> {
+    const body: Record<string, unknown> = {};
+    if (options.timeoutMs !== undefined) body.timeoutMs = options.timeoutMs;
+    if (options.currentQrDataUrl !== undefined) body.currentQrDataUrl = options.currentQrDataUrl;
+    const timeout = AbortSignal.timeout((options.timeoutMs ?? 120_000) + WAIT_REQUEST_SLACK_MS);
+    return this.send<WaitOutcome>('POST', `${this.instance(userId)}/whatsapp/wait`, body, signal ? AbortSignal.any([signal, timeout]) : timeout);
+  }
+
+  /** GET /api/instances/:userId/whatsapp/status */
+  whatsappStatus(userId: string, signal?: AbortSignal): Promise<WhatsAppStatus> {
+    return this.send<WhatsAppStatus>('GET', `${this.instance(userId)}/whatsapp/status`, undefined, signal);
+  }
+
+  /** POST /api/instances/:userId/rpc; resolves with the gateway's payload. */
+  async rpc(userId: string, method: string, params: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    const answer = await this.send<{ result: unknown }>('POST', `${this.instance(userId)}/rpc`, { method, params, timeoutMs }, signal);
+    return answer.result;
+  }
+
+  private instance(userId: string): string {
+    return `/api/instances/${encodeURIComponent(userId)}`;
+  }
+
+  private async send<T>(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.options.apiKey}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : String(err);
+      throw new ManagerUnreachable(this.baseUrl, reason);
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new ManagerRequestFailed(response.status, undefined, `not JSON: ${text.slice(0, 200)}`);
+    }
+    if (response.ok) return parsed as T;
+    const { error, code } = (parsed ?? {}) as { error?: unknown; code?: unknown };
+    const message = typeof error === 'string' ? error : response.statusText;
+    if (code === 'WHATSAPP_ALREADY_LINKED') throw new WhatsAppAlreadyLinked(message);
+    throw new ManagerRequestFailed(response.status, typeof code === 'string' ? code : undefined, message);
+  }
+}
