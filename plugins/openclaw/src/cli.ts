@@ -1,0 +1,60 @@
+// Entry point of the `openclaw` Helm plugin: argv -> command, Ctrl-C -> abort, failures -> one line
+// and an exit code. The only file that touches process.
+import { parseArgs, wantsDebug, type ParsedArgs } from './args.js';
+import type { CommandIo } from './commands/command-io.js';
+import { runPair } from './commands/pair.js';
+import { runRpc } from './commands/rpc.js';
+import { runStatus } from './commands/status.js';
+import { runVnc } from './commands/vnc.js';
+import { helpText } from './help.js';
+import { openInstanceAccess } from './instance-access.js';
+import { reportFailure } from './report-error.js';
+
+async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
+  const { command } = parsed;
+  switch (command.kind) {
+    case 'help':
+      io.stdout.write(helpText(command.topic));
+      return 0;
+    case 'vnc':
+      return runVnc(command, io);
+    default: {
+      const access = await openInstanceAccess(command.userId, command.connection);
+      try {
+        if (command.kind === 'pair') return await runPair(command, access, io);
+        if (command.kind === 'status') return await runStatus(command, access, io);
+        return await runRpc(command, access, io);
+      } finally {
+        await access.close();
+      }
+    }
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  // First Ctrl-C cancels (the gateway wait included); a second one leaves at once.
+  process.once('SIGINT', () => {
+    controller.abort(new Error('interrupted'));
+    process.once('SIGINT', () => process.exit(130));
+  });
+  let debug = wantsDebug(argv, process.env);
+  try {
+    const parsed = parseArgs(argv, process.env);
+    debug = parsed.debug;
+    return await run(parsed, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
+      now: () => Date.now(),
+      colors: parsed.colors,
+    });
+  } catch (err) {
+    const report = reportFailure(err, { debug, interrupted: controller.signal.aborted });
+    process.stderr.write(report.text);
+    return report.exitCode;
+  }
+}
+
+// Sockets of a cancelled call may linger; the command is over, so leave with its code.
+process.exit(await main(process.argv.slice(2)));
