@@ -34,7 +34,7 @@ chromium="${OPENCLAW_CHROMIUM_BIN:-chromium}"
 novnc_web="${OPENCLAW_NOVNC_WEB:-/usr/share/novnc}"
 grace="${OPENCLAW_STOP_GRACE_SECONDS:-20}"
 case "$browser" in true | false) ;; *) fail "OPENCLAW_BROWSER_ENABLED must be true or false, not '$browser'" ;; esac
-[ -n "$openclaw" ] && [ -x "$openclaw" ] || fail "openclaw not found (set OPENCLAW_BIN or put it on PATH)"
+if [ -z "$openclaw" ] || [ ! -x "$openclaw" ]; then fail "openclaw not found (set OPENCLAW_BIN or put it on PATH)"; fi
 
 run="$state/run"
 mkdir -p "$state" "$run"
@@ -125,7 +125,7 @@ if [ "$browser" = true ]; then
   DISPLAY="$display" start chromium "$chromium" --no-sandbox --disable-gpu --disable-dev-shm-usage \
     --remote-debugging-address=127.0.0.1 --remote-debugging-port="$cdp_port" --user-data-dir="$profile" \
     --disable-background-networking --disable-component-update --disable-sync --no-first-run \
-    --no-default-browser-check --disable-breakpad --password-store=basic \
+    --no-default-browser-check --disable-breakpad --password-store=basic --log-level=3 \
     --window-position=0,0 --window-size=1280,800 about:blank
 fi
 
@@ -133,8 +133,9 @@ fi
 OPENCLAW_DISABLE_BONJOUR=1 NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=1536}" DISPLAY="$display" \
   start gateway "$openclaw" gateway run --bind loopback --port "$internal" --auth token
 # Loopback clients keep their scopes (reference: openclaw-gateway.md, "Remote clients"), so the
-# reachable port is a forwarder to the loopback-bound gateway.
-start forwarder socat "TCP-LISTEN:$port,bind=$bind,reuseaddr,fork" "TCP:127.0.0.1:$internal"
+# reachable port is a forwarder to the loopback-bound gateway. nodelay: without it the handshake's
+# small frames wait on delayed ACKs (a new connection took 50 ms instead of 7).
+start forwarder socat "TCP-LISTEN:$port,bind=$bind,reuseaddr,fork,nodelay" "TCP:127.0.0.1:$internal,nodelay"
 
 while :; do
   status=0

@@ -9,7 +9,13 @@ const SCRIPT = path.resolve('scripts/lib/gateway-config.mjs');
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function render(args: { browser: boolean; existing?: unknown; template?: unknown }): Record<string, unknown> {
+interface RenderArgs {
+  readonly browser: boolean;
+  readonly existing?: unknown;
+  readonly template?: unknown;
+}
+
+function render(args: RenderArgs): Record<string, unknown> {
   dir = mkdtempSync(path.join(tmpdir(), 'gateway-config-'));
   const out = path.join(dir, 'openclaw.json');
   if (args.existing !== undefined) writeFileSync(out, JSON.stringify(args.existing));
@@ -39,7 +45,7 @@ describe('gateway-config.mjs', () => {
       { browser: true, existing: { meta: { m: 1 }, agents: { old: true } }, template: { channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false } } } } },
       { meta: { m: 1 }, channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false }, whatsapp: { enabled: true } } }, browser: BROWSER },
     ],
-  ])('%s', (_name, args, expected) => {
+  ] as [string, RenderArgs, Record<string, unknown>][])('%s', (_name, args, expected) => {
     const config = render(args);
     expect(config).toMatchObject(expected);
     if (args.template !== undefined) expect(config).not.toHaveProperty('agents');
