@@ -5,8 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../manager/src/gateway/gateway-client.js';
 import {
+  GatewayAborted,
   GatewayAuthFailed,
   GatewayRequestFailed,
+  GatewayTimeout,
   GatewayUnavailable,
   GatewayWebLoginFailed,
 } from '../../manager/src/gateway/gateway-errors.js';
@@ -100,6 +102,33 @@ describe('requests', () => {
     expect(err).toBeInstanceOf(GatewayWebLoginFailed);
     expect((err as Error).message).toBe((payload as { message: string }).message);
     expect((err as Error).message).toMatch(/WhatsApp login failed/);
+  });
+});
+
+describe('a frozen gateway', () => {
+  it('times out and aborts single calls, then drops the connection after two silent tick intervals', async () => {
+    const gatewayPid = instance.pids().gateway as number;
+    const tickMs = (client.hello as HelloOk).policy.tickIntervalMs;
+    await expect(client.request('health', {}, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(GatewayAborted);
+    const closed = new Promise<GatewayUnavailable>((resolve) => client.once('close', resolve));
+    const started = Date.now();
+    process.kill(gatewayPid, 'SIGSTOP');
+    try {
+      await expect(client.request('health', {}, { timeoutMs: 1_000 })).rejects.toBeInstanceOf(GatewayTimeout);
+      const controller = new AbortController();
+      const aborted = client.request('health', {}, { signal: controller.signal, timeoutMs: 60_000 });
+      controller.abort();
+      await expect(aborted).rejects.toBeInstanceOf(GatewayAborted);
+      const pending = client.request('status', {}, { timeoutMs: 10 * tickMs }).catch((e: unknown) => e);
+      const error = await closed;
+      expect(error.message).toMatch(/silent/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2 * tickMs);
+      expect(await pending).toBeInstanceOf(GatewayUnavailable);
+    } finally {
+      process.kill(gatewayPid, 'SIGCONT');
+    }
+    await new Promise((resolve) => client.once('reconnect', resolve));
+    await expect(client.request('health')).resolves.toHaveProperty('ok', true);
   });
 });
 
