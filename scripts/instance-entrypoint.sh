@@ -96,10 +96,12 @@ whatsapp_installed() {
 
 # The plugin goes into the state dir through OpenClaw's own installer, the only install the gateway
 # trusts with WhatsApp's durable inbound state; npm serves it from the cache baked in beside OpenClaw.
+# It runs as a tracked child so a SIGTERM during the install stops it too.
 if ! whatsapp_installed; then
-  log "installing @openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION into $state"
-  OPENCLAW_DISABLE_BONJOUR=1 "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION" </dev/null >&2 \
-    || fail "installing the WhatsApp plugin failed"
+  OPENCLAW_DISABLE_BONJOUR=1 start plugin-install "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION"
+  wait "${pids[0]}" || fail "installing @openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION into $state failed"
+  rm -f "$run/plugin-install.pid"
+  pids=(); names=()
 fi
 
 template="${OPENCLAW_CONFIG_TEMPLATE:-}"
