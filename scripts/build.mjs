@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 const entries = [
   { in: 'plugins/postrender/src/cli.ts', out: 'plugins/postrender/dist/postrender.js' },
   { in: 'plugins/openclaw/src/cli.ts', out: 'plugins/openclaw/dist/openclaw.js' },
+  { in: 'manager/src/main.ts', out: 'manager/dist/main.js' },
   // The viewer page's noVNC client, served by the manager.
   { in: 'manager/src/viewer/client/viewer-client.ts', out: 'manager/dist/viewer/viewer.js', browser: true },
 ];

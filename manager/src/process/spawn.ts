@@ -1,6 +1,7 @@
 // The only module that starts processes. Commands run with an explicit environment (never the
 // manager's own implicitly), argument arrays (never a shell), and report instead of throwing on a
 // non-zero exit; callers decide what an exit code means.
+import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
 
@@ -68,21 +69,20 @@ export interface Daemon {
  * can be stopped as a group.
  */
 export async function startDaemon(file: string, args: readonly string[], options: DaemonOptions): Promise<Daemon> {
-  // Create the log file 0600 before the child appends to it.
-  closeSync(openSync(options.logFile, 'a', 0o600));
-  {
-    const subprocess = execa(file, args, {
+  // The child gets the log file itself (not a pipe through this process), so its output keeps
+  // working after the manager exits.
+  const fd = openSync(options.logFile, 'a', 0o600);
+  try {
+    // child_process directly: execa cannot hand a child a raw file descriptor.
+    const subprocess = spawn(file, [...args], {
       env: options.env,
-      extendEnv: false,
       cwd: options.cwd,
       detached: true,
-      cleanup: false,
-      reject: false,
-      stdin: 'ignore',
-      stdout: { file: options.logFile, append: true },
-      stderr: { file: options.logFile, append: true },
+      stdio: ['ignore', fd, fd],
     });
-    const exited = subprocess.then((r) => ({ exitCode: r.exitCode, signal: r.signal }));
+    const exited = new Promise<{ exitCode: number | undefined; signal: string | undefined }>((resolve) => {
+      subprocess.once('exit', (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined }));
+    });
     const spawned = new Promise<number>((resolve, reject) => {
       subprocess.once('spawn', () => resolve(subprocess.pid ?? -1));
       subprocess.once('error', reject);
@@ -94,7 +94,11 @@ export async function startDaemon(file: string, args: readonly string[], options
       const code = (err as { code?: unknown }).code;
       throw new CommandNotStarted(file, typeof code === 'string' ? code : 'unknown', { cause: err });
     }
+    // Later errors (e.g. a failed kill) must not crash the manager.
+    subprocess.on('error', () => undefined);
     subprocess.unref();
     return { pid, exited };
+  } finally {
+    closeSync(fd);
   }
 }

@@ -7,6 +7,8 @@ export interface BrowserSupport {
   readonly available: boolean;
   /** Programs (or files) that were not found. */
   readonly missing: readonly string[];
+  /** The Chromium found, when its name is not plain `chromium`. */
+  readonly chromiumBin?: string;
 }
 
 const REQUIRED: readonly (readonly string[])[] = [
@@ -17,24 +19,29 @@ const REQUIRED: readonly (readonly string[])[] = [
 ];
 const NOVNC_DIRS = ['/usr/share/novnc'];
 
-function onPath(command: string, searchPath: string): boolean {
-  return searchPath.split(path.delimiter).some((dir) => {
-    if (dir === '') return false;
+/** The full path of `command` on `searchPath`, or undefined. */
+export function findOnPath(command: string, searchPath: string): string | undefined {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (dir === '') continue;
     try {
       accessSync(path.join(dir, command), constants.X_OK);
-      return true;
+      return path.join(dir, command);
     } catch {
-      return false;
+      // not here
     }
-  });
+  }
+  return undefined;
 }
 
 /** Looks the programs up on `searchPath` (a PATH value). */
 export function detectBrowserSupport(searchPath: string): BrowserSupport {
   const missing: string[] = [];
+  let chromiumBin: string | undefined;
   for (const alternatives of REQUIRED) {
-    if (!alternatives.some((c) => onPath(c, searchPath))) missing.push(alternatives.join('|'));
+    const found = alternatives.find((c) => findOnPath(c, searchPath) !== undefined);
+    if (found === undefined) missing.push(alternatives.join('|'));
+    else if (alternatives[0] === 'chromium' && found !== 'chromium') chromiumBin = found;
   }
   if (!NOVNC_DIRS.some((dir) => existsSync(path.join(dir, 'vnc.html')))) missing.push('novnc');
-  return { available: missing.length === 0, missing };
+  return { available: missing.length === 0, missing, ...(chromiumBin ? { chromiumBin } : {}) };
 }

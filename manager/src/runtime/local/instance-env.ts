@@ -9,6 +9,8 @@ export interface InstanceEnvInput {
   readonly token: string;
   readonly secrets: Readonly<Record<string, string>>;
   readonly openclawBin: string;
+  /** Chromium under another name than `chromium`. */
+  readonly chromiumBin?: string;
 }
 
 export function buildInstanceEnv(input: InstanceEnvInput): Record<string, string> {
@@ -32,5 +34,6 @@ export function buildInstanceEnv(input: InstanceEnvInput): Record<string, string
     OPENCLAW_BIN: input.openclawBin,
     OPENCLAW_DISABLE_BONJOUR: '1',
   });
+  if (input.chromiumBin !== undefined) env.OPENCLAW_CHROMIUM_BIN = input.chromiumBin;
   return env;
 }

@@ -11,15 +11,15 @@ import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
 } from '../instance-runtime.js';
 import { dataClaimName } from '../object-names.js';
-import { InstanceAlreadyExists, InstanceNotFound, RuntimeOperationFailed } from '../runtime-errors.js';
+import { InstanceAlreadyExists, InstanceNotFound, RuntimeOperationFailed, RuntimeUnavailable } from '../runtime-errors.js';
 import { UserLocks } from '../user-lock.js';
-import { detectBrowserSupport, type BrowserSupport } from './browser-support.js';
+import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
 import { freeDisplay, freePorts, isPortFree } from './free-ports.js';
 import { buildInstanceEnv } from './instance-env.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { describeTracked, type Tracked } from './local-status.js';
-import { isGroupAlive, isSameProcess, processStartTime, signalGroup } from './process-table.js';
+import { isAlive, isSameProcess, processStartTime, sessionProcesses, signal } from './process-table.js';
 import { probeGatewayReady } from './readiness-probe.js';
 
 export interface LocalRuntimeOptions {
@@ -31,7 +31,7 @@ export interface LocalRuntimeOptions {
   readonly logger: Logger;
   /** How often processes and readiness are checked (default 1000 ms). */
   readonly monitorIntervalMs?: number;
-  /** How long a stopping instance gets before SIGKILL (default 20 s). */
+  /** How long a stopping instance gets before SIGKILL (default 30 s; the entrypoint's own grace is 20 s). */
   readonly stopTimeoutMs?: number;
   /** Default: detected on baseEnv.PATH. */
   readonly browser?: BrowserSupport;
@@ -46,11 +46,15 @@ export class LocalRuntime implements InstanceRuntime {
   private readonly tracked = new Map<string, Tracked>();
   private readonly locks = new UserLocks();
   private readonly browser: BrowserSupport;
+  /** Programs every instance needs (the entrypoint's forwarder). */
+  private readonly missingRequired: string[];
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private closed = false;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.browser = options.browser ?? detectBrowserSupport(options.baseEnv.PATH ?? '');
+    this.missingRequired = ['socat', 'node'].filter((c) => findOnPath(c, options.baseEnv.PATH ?? '') === undefined);
   }
 
   async start(): Promise<void> {
@@ -81,6 +85,9 @@ export class LocalRuntime implements InstanceRuntime {
   }
 
   async create(spec: InstanceSpec): Promise<Instance> {
+    if (this.missingRequired.length > 0) {
+      throw new RuntimeUnavailable(`Cannot run instances here: ${this.missingRequired.join(', ')} not found on PATH (sudo bash scripts/install-system-packages)`);
+    }
     return this.locks.run(spec.userId, 'create', async () => {
       const paths = this.paths(spec.userId);
       if (this.tracked.has(spec.userId) || (await readRecord(paths.recordFile))) throw new InstanceAlreadyExists(spec.userId);
@@ -145,6 +152,7 @@ export class LocalRuntime implements InstanceRuntime {
 
   /** Stops watching; the instances keep running and are adopted by the next start(). */
   async close(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -185,6 +193,8 @@ export class LocalRuntime implements InstanceRuntime {
     const userId = entry.record.userId;
     const paths = this.paths(userId);
     let record = entry.record;
+    // An entrypoint killed outright leaves its children behind in its session: stop them first.
+    if (record.pid !== undefined && !isAlive(record.pid)) await this.stop(entry);
     const portsFree = await Promise.all(Object.values(record.ports).map((p) => isPortFree(p)));
     if (portsFree.includes(false)) {
       const [ports, display] = await this.allocate(userId);
@@ -193,7 +203,8 @@ export class LocalRuntime implements InstanceRuntime {
     const token = (await readFile(paths.tokenFile, 'utf8')).trim();
     const secrets = JSON.parse(await readFile(paths.secretsFile, 'utf8')) as Record<string, string>;
     const env = buildInstanceEnv({
-      base: this.options.baseEnv, record, stateDir: paths.stateDir, token, secrets, openclawBin: this.options.openclawBin,
+      base: this.options.baseEnv, record: { ...record, browser: this.browser.available }, stateDir: paths.stateDir, token, secrets,
+      openclawBin: this.options.openclawBin, ...(this.browser.chromiumBin ? { chromiumBin: this.browser.chromiumBin } : {}),
     });
     let daemon;
     try {
@@ -208,7 +219,7 @@ export class LocalRuntime implements InstanceRuntime {
     Object.assign(entry, { record, phase: 'Starting', ready: false, message: 'gateway starting', readySince: undefined, restartAt: undefined });
     this.options.logger.info({ userId, pid: daemon.pid, browser: record.browser }, 'instance process started');
     void daemon.exited.then(({ exitCode, signal }) => {
-      if (this.tracked.get(userId) !== entry || entry.record.pid !== daemon.pid || entry.phase === 'Deleting') return;
+      if (this.closed || this.tracked.get(userId) !== entry || entry.record.pid !== daemon.pid || entry.phase === 'Deleting') return;
       entry.lastExit = signal ? `killed by ${signal}` : `exited with code ${exitCode}`;
       this.markDead(entry);
     });
@@ -270,15 +281,18 @@ export class LocalRuntime implements InstanceRuntime {
     }
   }
 
+  /** SIGTERM to the entrypoint (it stops its children), then SIGKILL to whatever is left of the session. */
   private async stop(entry: Tracked): Promise<void> {
     const { pid, pidStartTime } = entry.record;
-    if (pid === undefined || !isSameProcess(pid, pidStartTime)) return;
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 20_000);
-    while (isGroupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (isGroupAlive(pid)) {
-      this.options.logger.warn({ userId: entry.record.userId, pid }, 'instance did not stop in time; killing it');
-      signalGroup(pid, 'SIGKILL');
+    if (pid === undefined) return;
+    if (isSameProcess(pid, pidStartTime)) signal(pid, 'SIGTERM');
+    else if (isAlive(pid)) return; // the pid now belongs to someone else; its session is not ours
+    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 30_000);
+    while (sessionProcesses(pid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const left = sessionProcesses(pid);
+    if (left.length > 0) {
+      this.options.logger.warn({ userId: entry.record.userId, pids: left }, 'instance did not stop in time; killing what is left');
+      for (const p of left) signal(p, 'SIGKILL');
     }
   }
 }

@@ -1,6 +1,6 @@
 // Facts about processes by pid, from the kernel. Used to decide whether a recorded pid is still the
 // instance this manager started (adopt) or something else (restart).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Whether a process with this pid exists (a zombie counts until reaped). */
 export function isAlive(pid: number): boolean {
@@ -36,21 +36,36 @@ export function isSameProcess(pid: number, recordedStartTime: string | undefined
   return recordedStartTime === undefined || now === recordedStartTime;
 }
 
-/** Signals a whole process group (the instance was started as a group leader). */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to one process; a process already gone is fine. */
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }
 
-/** Whether any process of the group is still alive. */
-export function isGroupAlive(pid: number): boolean {
+/**
+ * Live (non-zombie) processes of session `sid`. An instance is started as a session leader and its
+ * entrypoint puts each child in its own process group, so the session is what holds all of them.
+ */
+export function sessionProcesses(sid: number): number[] {
+  const pids: number[] = [];
+  let entries: string[];
   try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    entries = readdirSync('/proc');
+  } catch {
+    return isAlive(sid) ? [sid] : [];
   }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z' && fields[0] !== 'X' && Number(fields[3]) === sid) pids.push(Number(entry));
+    } catch {
+      // exited while listing
+    }
+  }
+  return pids;
 }

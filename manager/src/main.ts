@@ -1,0 +1,72 @@
+// The manager process: reads the configuration, starts the runtime, listens, and shuts down
+// gracefully on SIGTERM/SIGINT. The only place that exits.
+import { createServer, type Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigInvalid, loadConfig } from './config.js';
+import { GatewayPool } from './gateway/gateway-pool.js';
+import { createLogger } from './logger.js';
+import { createRuntime } from './runtime/create-runtime.js';
+
+// Kubernetes waits terminationGracePeriodSeconds (30 s) before SIGKILL; finish before that.
+const SHUTDOWN_GRACE_MS = 20_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigInvalid) {
+      process.stderr.write(`openclaw-manager: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const runtime = createRuntime(config, logger);
+  await runtime.start();
+  const pool = new GatewayPool();
+  const app = createApp(config, { runtime, pool, logger });
+  const server = createServer(app.callback());
+  server.requestTimeout = 15 * 60_000;
+  await listen(server, config.port, config.host);
+  logger.info({ port: config.port, host: config.host, runtime: config.runtime }, 'openclaw-manager listening');
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.warn('requests still running after the grace period; closing their connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      void Promise.allSettled([pool.closeAll(), runtime.close()]).then((results) => {
+        for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while shutting down');
+        logger.info('stopped');
+        logger.flush?.();
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`openclaw-manager: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
