@@ -65,13 +65,16 @@ export async function waitForPort(port: number, child: ResultPromise, timeoutMs 
 
 async function stopAll(children: readonly ResultPromise[]): Promise<void> {
   for (const child of [...children].reverse()) {
+    // websockify can sit on SIGTERM while a forked connection handler lives; execa then kills.
     child.kill('SIGTERM');
     await child.catch(() => undefined);
   }
 }
 
 function spawn(file: string, args: readonly string[], env: Record<string, string> = {}): ResultPromise {
-  const child = execa(file, args, { env, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
+  const child = execa(file, args, {
+    env, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true, forceKillAfterDelay: 5_000,
+  });
   return child;
 }
 
