@@ -2,10 +2,12 @@
 // gracefully on SIGTERM/SIGINT. The only place that exits.
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
+import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import { ConfigInvalid, loadConfig } from './config.js';
 import { GatewayPool } from './gateway/gateway-pool.js';
 import { createLogger } from './logger.js';
 import { createRuntime } from './runtime/create-runtime.js';
+import { attachVncUpgrade } from './vnc/vnc-upgrade.js';
 
 // Kubernetes waits terminationGracePeriodSeconds (30 s) before SIGKILL; finish before that.
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -25,8 +27,11 @@ async function main(): Promise<void> {
   const runtime = createRuntime(config, logger);
   await runtime.start();
   const pool = new GatewayPool();
-  const app = createApp(config, { runtime, pool, logger });
+  // One limiter, so failed keys count alike on the API and on the VNC WebSocket.
+  const authLimiter = new AuthFailureLimiter();
+  const app = createApp(config, { runtime, pool, logger, authLimiter });
   const server = createServer(app.callback());
+  const vnc = attachVncUpgrade(server, { apiKey: config.apiKey, runtime, vnc: app.vnc, logger, limiter: authLimiter, trustProxy: config.trustProxy });
   server.requestTimeout = 15 * 60_000;
   await listen(server, config.port, config.host);
   logger.info({ port: config.port, host: config.host, runtime: config.runtime }, 'openclaw-manager listening');
@@ -41,6 +46,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // VNC sessions never end on their own; close them (1001) so server.close() can finish.
+    vnc.close();
     server.close(() => {
       clearTimeout(force);
       void Promise.allSettled([pool.closeAll(), runtime.close()]).then((results) => {
