@@ -69,6 +69,12 @@ export const COMPONENT_SCHEMAS: JsonObject = {
       image: { type: 'string' },
       createdAt: { type: 'string', format: 'date-time' },
       dataVolume,
+      vnc: {
+        type: 'object',
+        description: 'The browser screen: connected VNC viewers and the last VNC activity (null: none since the manager started)',
+        required: ['viewers', 'lastActivity'],
+        properties: { viewers: { type: 'integer', minimum: 0 }, lastActivity: { type: ['string', 'null'], format: 'date-time' } },
+      },
       runtime: {
         type: 'object',
         required: ['kind'],

@@ -19,10 +19,10 @@ export function buildRouter(deps: RouteDeps): AppRouter {
   registerHealthRoutes(router);
   registerOpenApiRoutes(router);
   registerMetricsRoutes(router, deps);
-  registerInstanceRoutes(router, deps);
+  const vnc = deps.vnc ?? createVncServices({ apiKey: deps.config.apiKey, maxViewersPerInstance: deps.config.vncMaxViewers });
+  registerInstanceRoutes(router, { ...deps, vnc });
   registerRpcRoutes(router, deps);
   registerWhatsAppRoutes(router, deps);
-  const vnc = deps.vnc ?? createVncServices({ apiKey: deps.config.apiKey, maxViewersPerInstance: deps.config.vncMaxViewers });
   registerVncRoutes(router, { runtime: deps.runtime, vnc });
   registerViewerRoutes(router, { vnc, viewerAssets: deps.viewerAssets ?? new ViewerAssets() });
   return router;

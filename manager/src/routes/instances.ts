@@ -2,10 +2,11 @@
 import type { AppRouter } from '../app-state.js';
 import { parseCreateInstance, parsePreservePvc } from '../validation/request-bodies.js';
 import { assertUserId } from '../validation/user-id.js';
+import { withVncStatus } from '../vnc/vnc-status.js';
 import type { RouteDeps } from './route-deps.js';
 
-export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'rpc'>): void {
-  const { runtime, rpc } = deps;
+export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'rpc' | 'vnc'>): void {
+  const { runtime, rpc, vnc } = deps;
 
   // 201 when the gateway is already ready, 202 while it starts (poll GET until phase Running).
   router.post('/api/instances', async (ctx) => {
@@ -18,11 +19,13 @@ export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 
   });
 
   router.get('/api/instances', async (ctx) => {
-    ctx.body = { instances: await runtime.list() };
+    const instances = await runtime.list();
+    ctx.body = { instances: vnc ? instances.map((i) => withVncStatus(i, vnc)) : instances };
   });
 
   router.get('/api/instances/:userId', async (ctx) => {
-    ctx.body = await runtime.get(assertUserId(ctx.params.userId ?? ''));
+    const instance = await runtime.get(assertUserId(ctx.params.userId ?? ''));
+    ctx.body = vnc ? withVncStatus(instance, vnc) : instance;
   });
 
   // Keeps the data unless ?preservePvc=false.
@@ -31,6 +34,7 @@ export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 
     const preserve = parsePreservePvc(ctx.query.preservePvc);
     const result = await runtime.delete(userId, { purge: !preserve });
     await rpc.forget(userId);
+    vnc?.activity.forget(userId);
     ctx.state.log.info({ userId, purge: !preserve }, 'instance deleted');
     ctx.body = { deleted: true, ...result };
   });
