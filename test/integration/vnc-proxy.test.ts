@@ -370,6 +370,11 @@ describe('VNC WebSocket through the manager', () => {
       await atServer;
       expect(manager.vnc.activity.lastActivity('alice')?.getTime()).toBe(clock);
       expect(manager.vnc.activity.idleMs('alice')).toBe(0);
+      const status = await manager.http.request('GET', '/api/instances/alice', { key: manager.apiKey });
+      expect((status.body as { vnc: unknown }).vnc).toEqual({ viewers: 1, lastActivity: new Date(clock).toISOString() });
+      const list = await manager.http.request('GET', '/api/instances', { key: manager.apiKey });
+      const listed = (list.body as { instances: { userId: string; vnc: unknown }[] }).instances.find((i) => i.userId === 'alice');
+      expect(listed?.vnc).toEqual({ viewers: 1, lastActivity: new Date(clock).toISOString() });
     });
   });
 
