@@ -21,6 +21,9 @@ fail() { log "error: $*"; exit 1; }
 [ -n "${OPENCLAW_STATE_DIR:-}" ] || fail "OPENCLAW_STATE_DIR is required"
 [ -n "${OPENCLAW_WHATSAPP_VERSION:-}" ] || fail "OPENCLAW_WHATSAPP_VERSION is not set and versions.env was not found"
 state="$OPENCLAW_STATE_DIR"
+# Only the gateway gets the token; Chromium and the VNC stack have no use for it.
+token="$OPENCLAW_GATEWAY_TOKEN"
+export -n OPENCLAW_GATEWAY_TOKEN
 port="${OPENCLAW_GATEWAY_PORT:-18789}"
 bind="${OPENCLAW_GATEWAY_BIND:-0.0.0.0}"
 internal="${OPENCLAW_GATEWAY_INTERNAL_PORT:-18790}"
@@ -131,12 +134,13 @@ if [ "$browser" = true ]; then
     --window-position=0,0 --window-size=1280,800 about:blank
 fi
 
+if [ "$browser" = true ]; then export DISPLAY="$display"; fi
 # The token reaches the gateway through its environment only, never its command line.
-OPENCLAW_DISABLE_BONJOUR=1 NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=1536}" DISPLAY="$display" \
+OPENCLAW_GATEWAY_TOKEN="$token" OPENCLAW_DISABLE_BONJOUR=1 NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=1536}" \
   start gateway "$openclaw" gateway run --bind loopback --port "$internal" --auth token
-# Loopback clients keep their scopes (reference: openclaw-gateway.md, "Remote clients"), so the
-# reachable port is a forwarder to the loopback-bound gateway. nodelay: without it the handshake's
-# small frames wait on delayed ACKs (a new connection took 50 ms instead of 7).
+# OpenClaw clears the scopes of device-less token clients that are not on loopback
+# (GHSA-rqpp-rjj8-7wv8), so the reachable port is a forwarder to the loopback-bound gateway.
+# nodelay: without it the handshake's small frames wait on delayed ACKs (50 ms per new connection).
 start forwarder socat "TCP-LISTEN:$port,bind=$bind,reuseaddr,fork,nodelay" "TCP:127.0.0.1:$internal,nodelay"
 
 while :; do

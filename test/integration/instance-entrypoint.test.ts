@@ -52,6 +52,19 @@ describe('instance entrypoint with the browser on', () => {
     expect(pids.entrypoint).toBe(instance.pid);
   });
 
+  it('gives the token to the gateway only, never on a command line', () => {
+    const running = instance as GatewayInstance;
+    const pids = running.pids();
+    const environ = (pid: number): string => readFileSync(`/proc/${pid}/environ`, 'latin1');
+    expect(environ(pids.gateway as number)).toContain(`OPENCLAW_GATEWAY_TOKEN=${running.token}`);
+    for (const name of ['xvfb', 'x11vnc', 'websockify', 'chromium', 'forwarder']) {
+      expect(environ(pids[name] as number), name).not.toContain(running.token);
+    }
+    for (const pid of running.processes()) {
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1'), String(pid)).not.toContain(running.token);
+    }
+  });
+
   it('writes the gateway config the platform needs', () => {
     const config = JSON.parse(readFileSync(path.join(stateDir, 'openclaw.json'), 'utf8'));
     expect(config.gateway).toMatchObject({ mode: 'local', bind: 'loopback', port: instance?.ports.internal, auth: { mode: 'token' } });
