@@ -59,8 +59,9 @@ describe('the openclaw-manager ServiceAccount', () => {
   });
 
   it.each([
-    ['create', 'pods/exec', '-n', namespace],
-    ['create', 'pods/portforward', '-n', namespace],
+    // kubectl reads "pods/exec" as a pod named exec: name the subresource explicitly.
+    ['create', 'pods', '--subresource=exec', '-n', namespace],
+    ['create', 'pods', '--subresource=portforward', '-n', namespace],
     ['get', 'secrets', '-n', 'kube-system'],
     ['list', 'secrets', '-n', 'default'],
     ['create', 'namespaces'],
@@ -69,7 +70,7 @@ describe('the openclaw-manager ServiceAccount', () => {
     ['patch', 'nodes'],
     ['create', 'roles.rbac.authorization.k8s.io', '-n', namespace],
     ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', namespace],
-  ])('may not %s %s %s %s', async (...args) => {
+  ])('may not %s %s %s %s %s', async (...args) => {
     expect(await canI(...args)).toBe('no');
   });
 
