@@ -17,7 +17,10 @@ if [ -z "${OPENCLAW_MANAGER_API_KEY:-}" ]; then
     npm start"
 fi
 
-command -v socat >/dev/null || die "socat is required (it exposes each gateway): sudo apt-get install socat, or sudo bash scripts/install-system-packages"
+if ! command -v socat >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || die "socat is required (it exposes each gateway): sudo bash scripts/install-system-packages socat"
+  scripts/install-system-packages socat
+fi
 
 missing=()
 for program in Xvfb x11vnc websockify chromium; do command -v "$program" >/dev/null || missing+=("$program"); done
