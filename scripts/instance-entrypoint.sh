@@ -47,10 +47,11 @@ echo $$ >"$run/entrypoint.pid"
 declare -A names=()
 pids=()
 
-# start NAME CMD...: runs CMD in the background in its own process group, output to ours.
+# start NAME CMD...: runs CMD in the background in its own process group, output to ours. Each child
+# gets SIGTERM when this shell dies, even by SIGKILL (setpriv --pdeathsig), so none is orphaned.
 start() {
   local name="$1"; shift
-  "$@" </dev/null &
+  setpriv --pdeathsig TERM -- "$@" </dev/null &
   local pid=$!
   pids+=("$pid"); names[$pid]="$name"
   echo "$pid" >"$run/$name.pid"

@@ -102,6 +102,18 @@ describe('instance entrypoint with the browser on', () => {
     expect(running.processes()).toEqual([]);
   });
 
+  it('takes every child down with it when the entrypoint itself is SIGKILLed', async () => {
+    const running = await startInstance({ browser: true, stateDir });
+    instance = running;
+    process.kill(running.pid, 'SIGKILL');
+    await running.exited;
+    const deadline = Date.now() + 60_000;
+    while (running.processes().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(running.processes()).toEqual([]);
+    await running.stop();
+    instance = undefined;
+  });
+
   it('exits non-zero and stops the rest when the gateway dies', async () => {
     const running = await startInstance({ browser: true, stateDir });
     instance = running;
