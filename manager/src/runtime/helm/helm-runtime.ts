@@ -13,10 +13,13 @@ import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
 } from '../instance-runtime.js';
 import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../object-names.js';
-import { InstanceAlreadyExists, InstanceNotFound, RuntimeOperationFailed, RuntimeUnavailable } from '../runtime-errors.js';
+import {
+  InstanceAlreadyExists, InstanceNotFound, OperationInProgress, RuntimeOperationFailed, RuntimeUnavailable,
+} from '../runtime-errors.js';
 import { fillUrlTemplate } from '../url-template.js';
 import { UserLocks } from '../user-lock.js';
 import { describeInstance } from './instance-status.js';
+import { ReleaseRecovery } from './release-recovery.js';
 import { renderValues } from './render-values.js';
 import { WatchCache } from './watch-cache.js';
 
@@ -43,16 +46,24 @@ export class HelmRuntime implements InstanceRuntime {
   private readonly locks = new UserLocks();
   private readonly helm: HelmRunner;
   private readonly tokens = new Map<string, { token: string; at: number }>();
+  private readonly recovery: ReleaseRecovery;
 
   constructor(private readonly options: HelmRuntimeOptions) {
     this.cache = new WatchCache({ kubeConfig: options.kubeConfig, namespace: options.config.namespace, logger: options.logger });
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.helm = options.helm ?? runHelm;
+    this.recovery = new ReleaseRecovery({
+      helm: this.helm, run: { helmBin: options.config.helmBin, env: options.config.childEnv }, namespace: options.config.namespace, logger: options.logger,
+    });
   }
 
   async start(): Promise<void> {
     await this.cache.start();
     if (!this.cache.ready) this.options.logger.warn('cluster not reachable yet; the watch cache keeps retrying');
+    // Installs a previous manager left unfinished (it was killed with its helm) block their users.
+    this.recovery.retry('start-up sweep', async () => {
+      for (const release of await this.recovery.unfinished(USER_LABEL)) this.cleanUpLater(release.replace(/-openclaw$/, ''), false);
+    });
   }
 
   async create(spec: InstanceSpec): Promise<Instance> {
@@ -62,6 +73,7 @@ export class HelmRuntime implements InstanceRuntime {
       if (this.cache.deployment(userId)) throw new InstanceAlreadyExists(userId);
       const token = this.options.gatewayToken?.(userId);
       const values = renderValues(spec, this.options.config, token);
+      const hadData = this.cache.pvc(userId) !== undefined;
       const dir = await mkdtemp(path.join(tmpdir(), 'openclaw-values-'));
       const valuesFile = path.join(dir, 'values.json');
       try {
@@ -77,6 +89,9 @@ export class HelmRuntime implements InstanceRuntime {
           labels: { [USER_LABEL]: userId },
           timeout: '5m',
         }), [...Object.values(spec.secrets), ...(token ? [token] : [])]);
+      } catch (err) {
+        if (!(err instanceof OperationInProgress || err instanceof InstanceAlreadyExists)) this.cleanUpLater(userId, !hadData);
+        throw err;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -135,6 +150,7 @@ export class HelmRuntime implements InstanceRuntime {
   }
 
   async close(): Promise<void> {
+    this.recovery.close();
     await this.cache.stop();
   }
 
@@ -144,6 +160,17 @@ export class HelmRuntime implements InstanceRuntime {
     return describeInstance({
       userId, namespace: this.options.config.namespace, deployment, pods: this.cache.pods(userId), pvc: this.cache.pvc(userId),
     });
+  }
+
+  /**
+   * Uninstalls the user's release if an install left it unfinished, once the cluster answers and no
+   * other operation on the user runs; `dropClaim` also deletes a PVC that install made.
+   */
+  private cleanUpLater(userId: string, dropClaim: boolean): void {
+    this.recovery.retry(`cleanup of ${releaseName(userId)}`, () => this.locks.run(userId, 'cleanup of an unfinished install', async () => {
+      const removed = await this.recovery.recover(releaseName(userId));
+      if (removed && dropClaim) await this.deleteClaim(userId).catch((err: unknown) => this.options.logger.warn({ err, userId }, 'PVC of an unfinished install not deleted yet'));
+    }));
   }
 
   private requireCache(): void {

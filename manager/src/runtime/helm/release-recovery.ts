@@ -1,0 +1,110 @@
+// Cleans up after a first install that did not finish. helm killed mid-install, or the API server
+// gone mid-install, leave the release `pending-install` (every later upgrade then fails with
+// "another operation is in progress") or `failed`, with some of its objects made. Nothing of such a
+// release is worth keeping, so it is uninstalled as soon as the cluster answers again.
+// The manager runs as one replica (manager/k8s/manager-deployment.yaml), so an unfinished install
+// it does not run itself belongs to nobody.
+import { HelmCommandFailed } from '../../helm/helm-errors.js';
+import type { HelmRunOptions, HelmRunner } from '../../helm/spawn.js';
+import type { Logger } from '../../logger.js';
+
+export interface ReleaseStatus {
+  readonly name: string;
+  readonly status: string;
+  readonly revision: number;
+}
+
+/** A first install that never completed (a failed upgrade of a deployed release is not one). */
+export function isUnfinishedInstall(release: ReleaseStatus): boolean {
+  return release.status === 'pending-install' || (release.status === 'failed' && release.revision === 1);
+}
+
+export function buildStatusArgs(release: string, namespace: string): string[] {
+  return ['status', release, '--namespace', namespace, '--output', 'json'];
+}
+
+/** Releases in the namespace carrying `selector` (helm --labels) that are pending or failed. */
+export function buildListUnsettledArgs(namespace: string, selector: string): string[] {
+  return ['list', '--namespace', namespace, '--pending', '--failed', '--selector', selector, '--output', 'json'];
+}
+
+/** `helm status -o json`: {name, version, info: {status}}. */
+export function parseStatus(json: string): ReleaseStatus {
+  const parsed = JSON.parse(json) as { name?: unknown; version?: unknown; info?: { status?: unknown } };
+  return { name: String(parsed.name ?? ''), status: String(parsed.info?.status ?? ''), revision: Number(parsed.version ?? 0) };
+}
+
+/** `helm list -o json`: [{name, revision: "1", status}]. */
+export function parseList(json: string): ReleaseStatus[] {
+  const parsed = JSON.parse(json === '' ? '[]' : json) as { name?: unknown; revision?: unknown; status?: unknown }[];
+  return parsed.map((r) => ({ name: String(r.name ?? ''), status: String(r.status ?? ''), revision: Number(r.revision ?? 0) }));
+}
+
+export interface ReleaseRecoveryOptions {
+  readonly helm: HelmRunner;
+  readonly run: HelmRunOptions;
+  readonly namespace: string;
+  readonly logger: Logger;
+  /** Pause between attempts while the cluster does not answer (default 2 s). */
+  readonly retryMs?: number;
+  /** Attempts before giving up (default 300, i.e. ten minutes). */
+  readonly maxAttempts?: number;
+}
+
+export class ReleaseRecovery {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly options: ReleaseRecoveryOptions) {}
+
+  /** Uninstalls `release` when it is an unfinished install; true when it did. Throws when helm fails. */
+  async recover(release: string): Promise<boolean> {
+    let status: ReleaseStatus;
+    try {
+      status = parseStatus(await this.helm(buildStatusArgs(release, this.options.namespace)));
+    } catch (err) {
+      if (err instanceof HelmCommandFailed && /release: not found/i.test(err.stderr)) return false;
+      throw err;
+    }
+    if (!isUnfinishedInstall(status)) return false;
+    await this.helm(['uninstall', release, '--namespace', this.options.namespace, '--wait=watcher', '--timeout', '2m']);
+    this.options.logger.warn({ release, status: status.status }, 'uninstalled an unfinished install');
+    return true;
+  }
+
+  /** Names of the unfinished installs among the releases carrying `selector`. */
+  async unfinished(selector: string): Promise<string[]> {
+    const releases = parseList(await this.helm(buildListUnsettledArgs(this.options.namespace, selector)));
+    return releases.filter(isUnfinishedInstall).map((r) => r.name);
+  }
+
+  /** Runs `task` soon, and again after each failure (cluster away, user busy) until it succeeds. */
+  retry(what: string, task: () => Promise<void>, attempt = 1): void {
+    if (this.closed) return;
+    const delay = attempt === 1 ? 0 : (this.options.retryMs ?? 2000);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.closed) return;
+      task().catch((err: unknown) => {
+        if (attempt >= (this.options.maxAttempts ?? 300)) {
+          this.options.logger.error({ err, what }, 'giving up cleaning up an unfinished install');
+          return;
+        }
+        this.options.logger.debug({ err: err instanceof Error ? err.message : String(err), what, attempt }, 'cleanup not possible yet; retrying');
+        this.retry(what, task, attempt + 1);
+      });
+    }, delay);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private helm(args: string[]): Promise<string> {
+    return this.options.helm(args, this.options.run);
+  }
+}
