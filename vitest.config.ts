@@ -17,7 +17,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          globalSetup: ['./test/support/setup-build.ts', './test/support/setup-cluster.ts'],
+          globalSetup: ['./test/support/setup-build.ts', './test/support/setup-cluster.ts', './test/support/setup-secret-scan.ts'],
+          // Records every manager's logs and responses; each file, then the run, is scanned for secrets.
+          setupFiles: ['./test/support/setup-secret-capture.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           // One file at a time: suites share the control plane and the machine's two cores.
