@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort } from './gateway-instance.js';
+import { ensureOpenclaw, freePort } from './gateway-instance.js';
 import { requestJson, type JsonResponse, type RequestOptions } from './manager-http.js';
 import { kill } from './process-table.js';
 import { noteSecret, recordOutput } from './secret-capture.js';
@@ -32,6 +32,31 @@ export interface ManagerProcessOptions {
   /** Record log lines for the secret scan (default true; benchmarks turn it off). */
   readonly capture?: boolean;
   readonly readyTimeoutMs?: number;
+}
+
+/** Settings for a manager on the local runtime keeping its instances under `dataDir`. */
+export function localRuntimeEnv(dataDir: string, apiKey: string): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    OPENCLAW_MANAGER_API_KEY: apiKey,
+    OPENCLAW_RUNTIME: 'local',
+    OPENCLAW_LOCAL_DATA_DIR: dataDir,
+    OPENCLAW_BIN: ensureOpenclaw(),
+    OPENCLAW_LOG_LEVEL: 'info',
+  };
+}
+
+/** Polls GET /api/instances/:userId until the instance is Running and ready; returns it. */
+export async function waitRunning<T = unknown>(api: ManagerProcess['api'], userId: string, timeoutMs = 280_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: JsonResponse | undefined;
+  while (Date.now() < deadline) {
+    last = await api('GET', `/api/instances/${userId}`);
+    const body = last.body as { phase?: string; ready?: boolean } | undefined;
+    if (last.status === 200 && body?.phase === 'Running' && body.ready === true) return last.body as T;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${userId} did not become Running in ${timeoutMs} ms: ${last?.text}`);
 }
 
 function exitOf(child: ChildProcess): Promise<number | string> {
