@@ -14,10 +14,16 @@ export interface BearerAuthOptions {
 
 export const isApiPath = (path: string): boolean => path === '/api' || path.startsWith('/api/');
 
+/**
+ * The path as the router matches it: @koa/router ignores case and a trailing slash, so `/API/x` and
+ * `/metrics/` reach the same routes as `/api/x` and `/metrics` and must be protected alike.
+ */
+export const routedPath = (path: string): string => path.toLowerCase().replace(/\/+$/, '') || '/';
+
 export function bearerAuth(options: BearerAuthOptions): AppMiddleware {
   const isProtected = options.isProtected ?? isApiPath;
   return async (ctx, next) => {
-    if (!isProtected(ctx.path)) return next();
+    if (!isProtected(routedPath(ctx.path))) return next();
     const retryAfter = options.limiter.retryAfterSeconds(ctx.ip);
     if (retryAfter > 0) throw new TooManyAuthFailures(retryAfter);
     if (!apiKeyMatches(options.apiKey, parseBearer(ctx.get('Authorization') || undefined))) {
