@@ -1,7 +1,8 @@
 // An in-memory InstanceRuntime for unit tests of the HTTP layer (routes, auth, validation). It is a
 // double of our own interface, not of an external peer; integration tests use the real runtimes.
+import { setTimeout as delay } from 'node:timers/promises';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../../manager/src/runtime/instance-runtime.js';
 import { InstanceAlreadyExists, InstanceNotFound } from '../../manager/src/runtime/runtime-errors.js';
 
@@ -13,6 +14,15 @@ export class MemoryRuntime implements InstanceRuntime {
   /** Whether new instances are ready at once (201) or starting (202). */
   readyOnCreate = false;
   target: GatewayTarget = { url: 'ws://127.0.0.1:1', token: 'memory-token' };
+  readonly stops: string[] = [];
+  readonly starts: string[] = [];
+  /** Replaces the default upgrade (record the tag, stay ready) when a test needs delays or failures. */
+  upgradeHook: ((userId: string, imageTag: string, options: UpgradeOptions) => Promise<void>) | undefined;
+  /** Scripted progress per user, yielded in order before the stream follows the instance's state. */
+  readonly progressSteps = new Map<string, StartProgress[]>();
+  progressDelayMs = 10;
+  /** Progress streams open right now (a closed client must bring this back to 0). */
+  openProgressStreams = 0;
 
   async start(): Promise<void> {}
 
@@ -25,6 +35,7 @@ export class MemoryRuntime implements InstanceRuntime {
       ready: this.readyOnCreate,
       message: this.readyOnCreate ? 'gateway ready' : 'gateway starting',
       image: 'memory',
+      imageTag: 'latest',
       createdAt: new Date(0).toISOString(),
       dataVolume: { name: `${spec.userId}-openclaw-data`, kept: true },
       runtime: { kind: 'local' },
@@ -43,6 +54,11 @@ export class MemoryRuntime implements InstanceRuntime {
     return instance;
   }
 
+  private put(instance: Instance): Instance {
+    this.instances.set(instance.userId, instance);
+    return instance;
+  }
+
   setReady(userId: string, ready: boolean): void {
     const instance = this.instances.get(userId);
     if (instance) this.instances.set(userId, { ...instance, ready, phase: ready ? 'Running' : 'Starting' });
@@ -52,6 +68,48 @@ export class MemoryRuntime implements InstanceRuntime {
     if (!this.instances.delete(userId)) throw new InstanceNotFound(userId);
     this.deleted.push({ userId, purge: options.purge });
     return { userId, dataVolume: { name: `${userId}-openclaw-data`, kept: !options.purge } };
+  }
+
+  async stopInstance(userId: string): Promise<Instance> {
+    const instance = await this.get(userId);
+    if (instance.phase === 'Stopped') return instance;
+    this.stops.push(userId);
+    return this.put({ ...instance, phase: 'Stopped', ready: false, message: 'stopped' });
+  }
+
+  async startInstance(userId: string): Promise<Instance> {
+    const instance = await this.get(userId);
+    if (instance.phase !== 'Stopped') return instance;
+    this.starts.push(userId);
+    const ready = this.readyOnCreate;
+    return this.put({ ...instance, phase: ready ? 'Running' : 'Starting', ready, message: ready ? 'gateway ready' : 'gateway starting' });
+  }
+
+  async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
+    const instance = await this.get(userId);
+    this.put({ ...instance, imageTag, image: `memory:${imageTag}` });
+    if (instance.phase !== 'Stopped') await this.upgradeHook?.(userId, imageTag, options);
+    return this.get(userId);
+  }
+
+  async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
+    await this.get(userId);
+    this.openProgressStreams += 1;
+    try {
+      for (const step of this.progressSteps.get(userId) ?? []) {
+        if (signal.aborted) return;
+        yield step;
+        await delay(this.progressDelayMs, undefined, { signal }).catch(() => undefined);
+      }
+      while (!signal.aborted) {
+        const instance = await this.get(userId);
+        if (instance.ready) yield { progress: 100, message: 'gateway ready', ready: true, failed: false };
+        else yield { progress: instance.phase === 'Stopped' ? 0 : 50, message: instance.message, ready: false, failed: instance.phase === 'Failed' };
+        await delay(20, undefined, { signal }).catch(() => undefined);
+      }
+    } finally {
+      this.openProgressStreams -= 1;
+    }
   }
 
   async gatewayTarget(userId: string): Promise<GatewayTarget> {

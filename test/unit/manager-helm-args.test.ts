@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildInstallArgs, buildUninstallArgs } from '../../manager/src/helm/helm-args.js';
+import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs } from '../../manager/src/helm/helm-args.js';
 
 const base = {
   release: 'alice-openclaw',
@@ -38,5 +38,19 @@ describe('buildUninstallArgs', () => {
     expect(buildUninstallArgs({ release: 'bob-openclaw', namespace: 'ns', timeout: '2m' })).toEqual([
       'uninstall', 'bob-openclaw', '--namespace', 'ns', '--wait=watcher', '--timeout', '2m',
     ]);
+  });
+});
+
+describe('buildReuseUpgradeArgs', () => {
+  const reuse = { release: 'alice-openclaw', chartDir: '/repo/chart', namespace: 'openclaw', postRenderer: 'openclaw-postrender', postRendererArgs: ['--ingress-enabled=false'], timeout: '5m' };
+  const head = ['upgrade', 'alice-openclaw', '/repo/chart', '--namespace', 'openclaw', '--reset-then-reuse-values', '--wait=hookOnly', '--timeout', '5m'];
+  const renderer = ['--post-renderer', 'openclaw-postrender', '--post-renderer-args=--ingress-enabled=false'];
+  it.each([
+    ['stop', { set: { replicas: 0 } }, [...head, '--set', 'replicas=0', ...renderer]],
+    ['start', { set: { replicas: 1 } }, [...head, '--set', 'replicas=1', ...renderer]],
+    ['new image tag', { setString: { 'image.tag': '2026.9.7' } }, [...head, '--set-string', 'image.tag=2026.9.7', ...renderer]],
+    ['no post-renderer', { set: { replicas: 0 }, postRenderer: '' }, [...head, '--set', 'replicas=0']],
+  ])('%s', (_name, overrides, expected) => {
+    expect(buildReuseUpgradeArgs({ ...reuse, ...overrides })).toEqual(expected);
   });
 });

@@ -22,6 +22,8 @@ describe('mapHelmError', () => {
     ['i/o timeout', failed('Error: Get "https://x/api": dial tcp 10.0.0.1:443: i/o timeout'), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['helm killed by our timeout', failed('', true), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['uninstall of an unknown release', failed('Error: uninstall: Release not loaded: alice-openclaw: release: not found'), 'uninstall', 404, 'INSTANCE_NOT_FOUND', 'not found'],
+    ['upgrade of a release that is gone', failed('Error: UPGRADE FAILED: "alice-openclaw" has no deployed releases'), 'upgrade', 404, 'INSTANCE_NOT_FOUND', 'not found'],
+    ['upgrade against the schema', failed(SCHEMA_STDERR), 'upgrade', 400, 'INVALID_VALUES', "at '/userId'"],
     ['anything else', failed('Error: secrets is forbidden: User "system:serviceaccount:openclaw:x" cannot create'), 'install', 502, 'RUNTIME_OPERATION_FAILED', 'helm install of instance "alice" failed'],
     ['helm missing', new HelmNotFound('/no/helm'), 'install', 500, 'HELM_NOT_FOUND', 'helm is not installed (or HELM_BIN is wrong)'],
   ])('%s', (_name, err, operation, status, code, message) => {

@@ -1,6 +1,6 @@
 import type { V1Deployment, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { currentPod, describeInstance } from '../../manager/src/runtime/helm/instance-status.js';
+import { currentPod, describeInstance, imageTagOf } from '../../manager/src/runtime/helm/instance-status.js';
 
 const deployment = (extra: Partial<V1Deployment> = {}, replicas = 1): V1Deployment => ({
   metadata: { name: 'alice-openclaw', creationTimestamp: new Date('2026-01-01T00:00:00Z'), labels: { 'openclaw.ai/user': 'alice' } },
@@ -35,7 +35,8 @@ describe('describeInstance', () => {
     ['pod failed', deployment(), [pod({ phase: 'Failed', message: 'evicted' })], pvc('Bound'), 'Failed', false, 'evicted'],
     ['rollout stalled', deployment({ status: { conditions: [{ type: 'Progressing', status: 'False', message: 'deadline exceeded' }] } }), [pod(notReady)], pvc('Bound'), 'Failed', false, 'deadline exceeded'],
     ['being deleted', deployment({ metadata: { name: 'alice-openclaw', deletionTimestamp: new Date() } }), [pod(ready)], pvc('Bound'), 'Deleting', false, 'being deleted'],
-    ['stopped', deployment({}, 0), [], pvc('Bound'), 'Pending', false, 'stopped (replicas 0)'],
+    ['stopped', deployment({}, 0), [], pvc('Bound'), 'Stopped', false, 'stopped (replicas 0'],
+    ['stopped, pod still terminating', deployment({}, 0), [pod(ready, '2026-01-01T00:01:00Z', true)], pvc('Bound'), 'Stopped', false, 'stopped'],
     ['old pod terminating, new one starting', deployment(), [pod(ready, '2026-01-01T00:01:00Z', true), pod({ phase: 'Pending' }, '2026-01-01T00:02:00Z')], pvc('Bound'), 'Starting', false, 'pod starting'],
   ])('%s -> %s', (_name, d, pods, claim, phase, isReady, message) => {
     const instance = describeInstance({ userId: 'alice', namespace: 'openclaw', deployment: d, pods, pvc: claim });
@@ -49,6 +50,7 @@ describe('describeInstance', () => {
     expect(instance).toMatchObject({
       userId: 'alice',
       image: 'repo/openclaw-gke:v1',
+      imageTag: 'v1',
       createdAt: '2026-01-01T00:00:00.000Z',
       dataVolume: { name: 'alice-openclaw-data', kept: true, phase: 'Bound' },
       runtime: { kind: 'helm', namespace: 'openclaw', release: 'alice-openclaw', deployment: 'alice-openclaw', pod: 'alice-openclaw-01', node: 'kwok-node-0' },
@@ -64,5 +66,18 @@ describe('describeInstance', () => {
     expect(currentPod([old, gone, fresh])).toBe(fresh);
     expect(currentPod([gone])).toBe(gone);
     expect(currentPod([])).toBeUndefined();
+  });
+});
+
+describe('imageTagOf', () => {
+  it.each([
+    ['repo/openclaw-gke:v1', 'v1'],
+    ['us-central1-docker.pkg.dev/p/openclaw/openclaw-gke:2026.9.6', '2026.9.6'],
+    ['localhost:5000/openclaw', 'latest'],
+    ['localhost:5000/openclaw:dev', 'dev'],
+    ['openclaw', 'latest'],
+    ['openclaw:v2@sha256:abc', 'v2'],
+  ])('%s -> %s', (image, tag) => {
+    expect(imageTagOf(image)).toBe(tag);
   });
 });

@@ -46,3 +46,39 @@ export interface UninstallArgsInput {
 export function buildUninstallArgs(input: UninstallArgsInput): string[] {
   return ['uninstall', input.release, '--namespace', input.namespace, '--wait=watcher', '--timeout', input.timeout];
 }
+
+export interface ReuseUpgradeArgsInput {
+  readonly release: string;
+  readonly chartDir: string;
+  readonly namespace: string;
+  /** Values changed on top of the release's own (`--set-string key=value`; keys are dotted paths). */
+  readonly setString?: Readonly<Record<string, string>>;
+  /** Values changed as typed literals (`--set key=value`, e.g. replicas=0). */
+  readonly set?: Readonly<Record<string, string | number>>;
+  readonly postRenderer: string;
+  readonly postRendererArgs: readonly string[];
+  readonly timeout: string;
+}
+
+/**
+ * `helm upgrade` of an existing release keeping every value it has (secrets, token, image tag) and
+ * changing only the given ones. --reset-then-reuse-values rather than --reuse-values: the chart's
+ * own defaults come from the chart on disk, so a newer chart's new keys are not lost.
+ * @example buildReuseUpgradeArgs({release:'alice-openclaw', set:{replicas:0}, ...})
+ */
+export function buildReuseUpgradeArgs(input: ReuseUpgradeArgsInput): string[] {
+  const args = [
+    'upgrade', input.release, input.chartDir,
+    '--namespace', input.namespace,
+    '--reset-then-reuse-values',
+    '--wait=hookOnly',
+    '--timeout', input.timeout,
+  ];
+  for (const [key, value] of Object.entries(input.set ?? {})) args.push('--set', `${key}=${value}`);
+  for (const [key, value] of Object.entries(input.setString ?? {})) args.push('--set-string', `${key}=${value}`);
+  if (input.postRenderer !== '') {
+    args.push('--post-renderer', input.postRenderer);
+    for (const arg of input.postRendererArgs) args.push(`--post-renderer-args=${arg}`);
+  }
+  return args;
+}

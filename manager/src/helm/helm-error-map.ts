@@ -11,8 +11,10 @@ const SCHEMA = /values don't meet the specifications of the schema/i;
 const UNREACHABLE = /kubernetes cluster unreachable|connection refused|no such host|i\/o timeout|context deadline exceeded|tls handshake timeout|connection reset by peer|network is unreachable/i;
 const NOT_FOUND = /release: not found|not found$/im;
 const NAME_IN_USE = /cannot re-use a name that is still in use/i;
+const NO_DEPLOYED_RELEASE = /has no deployed releases/i;
 
-export type HelmOperation = 'install' | 'uninstall';
+/** `upgrade` changes an existing release (stop, start, new image tag). */
+export type HelmOperation = 'install' | 'upgrade' | 'uninstall';
 
 /** Problems helm's schema check reported, e.g. ["at '/userId': ..."], field paths kept. */
 export function schemaProblems(stderr: string): string[] {
@@ -40,6 +42,7 @@ export function mapHelmError(err: unknown, userId: string, operation: HelmOperat
     return new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later', { cause: err });
   }
   if (operation === 'uninstall' && NOT_FOUND.test(stderr)) return new InstanceNotFound(userId);
+  if (operation === 'upgrade' && (NO_DEPLOYED_RELEASE.test(stderr) || NOT_FOUND.test(stderr))) return new InstanceNotFound(userId);
   return new RuntimeOperationFailed(`helm ${operation} of instance "${userId}" failed`, {
     cause: err,
     details: { args: err.args, exitCode: err.exitCode, stderr },

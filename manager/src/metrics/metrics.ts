@@ -1,8 +1,7 @@
 // Prometheus metrics of one app instance, in their own registry (never the global one), so several
 // apps in one process (tests) do not collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-export const INSTANCE_PHASES = ['Pending', 'Starting', 'Running', 'Failed', 'Deleting'] as const;
+import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
 
 // RPC method names come from clients; only these become label values, anything else is "other".
 const KNOWN_RPC_METHODS = new Set([

@@ -21,6 +21,7 @@ export function createRuntime(config: ManagerConfig, logger: Logger): InstanceRu
       entrypoint: config.entrypoint,
       openclawBin: config.openclawBin,
       baseEnv: config.childEnv,
+      imageTag: config.imageTag,
       logger: logger.child({ runtime: 'local' }),
     });
   }

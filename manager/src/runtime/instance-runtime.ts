@@ -1,7 +1,10 @@
 // The one interface every runtime implements (like JupyterHub's spawners). Routes, auth, validation
 // and the gateway client only ever see this.
 
-export type InstancePhase = 'Pending' | 'Starting' | 'Running' | 'Failed' | 'Deleting';
+/** Stopped: compute scaled to zero on purpose (data, secrets and address kept); start brings it back. */
+export type InstancePhase = 'Pending' | 'Starting' | 'Running' | 'Stopped' | 'Failed' | 'Deleting';
+
+export const INSTANCE_PHASES: readonly InstancePhase[] = ['Pending', 'Starting', 'Running', 'Stopped', 'Failed', 'Deleting'];
 
 export interface InstanceSpec {
   /** Validated user id (see user-id.ts). */
@@ -29,6 +32,8 @@ export interface Instance {
   /** Human-readable state, e.g. why it is not ready. */
   readonly message: string;
   readonly image: string;
+  /** The image tag this instance runs (helm: image.tag of its release; local: recorded, for fleet upgrades). */
+  readonly imageTag: string;
   /** ISO 8601. */
   readonly createdAt: string;
   readonly dataVolume: DataVolume;
@@ -55,6 +60,22 @@ export interface VncTarget {
   readonly url: string;
 }
 
+export interface UpgradeOptions {
+  /** How long the new version may take to become ready before the upgrade counts as failed. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** One observation of an instance on its way to ready (see lifecycle/start-progress.ts). */
+export interface StartProgress {
+  /** 0-100; 100 only when ready. */
+  readonly progress: number;
+  readonly message: string;
+  readonly ready: boolean;
+  /** It will not become ready without a change (crash loop, image pull failure, deleted). */
+  readonly failed: boolean;
+}
+
 export interface InstanceRuntime {
   readonly kind: 'local' | 'helm';
   /** Prepares the runtime (caches, adoption of running instances). Called once before use. */
@@ -66,6 +87,21 @@ export interface InstanceRuntime {
   get(userId: string): Promise<Instance>;
   /** Deletes an instance, keeping its data unless `purge`. InstanceNotFound when unknown. */
   delete(userId: string, options: DeleteOptions): Promise<DeleteResult>;
+  /** Scales the instance to zero keeping its data, secrets and token; idempotent. InstanceNotFound when unknown. */
+  stopInstance(userId: string): Promise<Instance>;
+  /** Runs a stopped instance again with the same data; idempotent. InstanceNotFound when unknown. */
+  startInstance(userId: string): Promise<Instance>;
+  /**
+   * Moves the instance to `imageTag` (kept for later stops, starts and upgrades). A running instance
+   * is rolled and awaited: resolves once the new version is ready, InstanceUpgradeFailed /
+   * InstanceUpgradeTimedOut otherwise. A stopped one only records the tag and stays stopped.
+   */
+  upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance>;
+  /**
+   * Observations of the instance's start, one now and one after every change, until `signal` aborts.
+   * InstanceNotFound (thrown from the iteration) when it does not exist or disappears.
+   */
+  progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress>;
   /** Where and how to reach the instance's gateway. */
   gatewayTarget(userId: string): Promise<GatewayTarget>;
   /** Where to reach the instance's noVNC WebSocket. */

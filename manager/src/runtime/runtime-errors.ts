@@ -45,3 +45,27 @@ export class RuntimeOperationFailed extends HttpError {
     super(502, message, { code: 'RUNTIME_OPERATION_FAILED', expose: true, ...options });
   }
 }
+
+/** The instance was stopped on purpose (stop or idle stop); it answers nothing until started. */
+export class InstanceStopped extends HttpError {
+  constructor(userId: string) {
+    super(409, `Instance "${userId}" is stopped; start it first (POST /api/instances/${userId}/start)`, { code: 'INSTANCE_STOPPED' });
+  }
+}
+
+/** The new version did not become ready in time; the instance keeps rolling towards it. */
+export class InstanceUpgradeTimedOut extends HttpError {
+  constructor(userId: string, imageTag: string, timeoutMs: number) {
+    super(504, `Instance "${userId}" did not become ready on ${imageTag} within ${Math.round(timeoutMs / 1000)} s`, {
+      code: 'UPGRADE_TIMED_OUT',
+      expose: true,
+    });
+  }
+}
+
+/** The new version will not become ready without a change (crash loop, image pull failure...). */
+export class InstanceUpgradeFailed extends HttpError {
+  constructor(userId: string, imageTag: string, reason: string) {
+    super(502, `Instance "${userId}" failed on ${imageTag}: ${reason}`, { code: 'UPGRADE_FAILED', expose: true });
+  }
+}

@@ -3,24 +3,29 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { ManagerConfig } from '../../config.js';
-import { buildInstallArgs, buildUninstallArgs } from '../../helm/helm-args.js';
-import { mapHelmError } from '../../helm/helm-error-map.js';
+import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs, type ReuseUpgradeArgsInput } from '../../helm/helm-args.js';
+import { mapHelmError, type HelmOperation } from '../../helm/helm-error-map.js';
 import { runHelm, type HelmRunner } from '../../helm/spawn.js';
 import type { Logger } from '../../logger.js';
+import { ChangeSignal } from '../change-signal.js';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
 import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../object-names.js';
 import {
-  InstanceAlreadyExists, InstanceNotFound, OperationInProgress, RuntimeOperationFailed, RuntimeUnavailable,
+  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, OperationInProgress, RuntimeOperationFailed,
+  RuntimeUnavailable,
 } from '../runtime-errors.js';
 import { fillUrlTemplate } from '../url-template.js';
 import { UserLocks } from '../user-lock.js';
-import { describeInstance } from './instance-status.js';
+import { helmStartProgress } from './helm-progress.js';
+import { currentPod, describeInstance } from './instance-status.js';
+import { PodEvents } from './pod-events.js';
 import { ReleaseRecovery } from './release-recovery.js';
 import { renderValues } from './render-values.js';
+import { rolloutState, type RolloutState } from './rollout-status.js';
 import { WatchCache } from './watch-cache.js';
 
 export interface HelmRuntimeOptions {
@@ -38,6 +43,10 @@ export interface HelmRuntimeOptions {
 }
 
 const TOKEN_TTL_MS = 60_000;
+// How long a helm upgrade's new spec may take to reach the watch cache.
+const APPLY_SEEN_MS = 30_000;
+// A progress stream looks again at least this often, change or not.
+const PROGRESS_RECHECK_MS = 5_000;
 
 export class HelmRuntime implements InstanceRuntime {
   readonly kind = 'helm' as const;
@@ -99,7 +108,8 @@ export class HelmRuntime implements InstanceRuntime {
       await this.cache.waitUntil(() => this.cache.deployment(userId) !== undefined, this.options.appearTimeoutMs ?? 30_000);
       return this.describe(userId) ?? {
         userId, phase: 'Pending', ready: false, message: 'installed; waiting for the Deployment to appear',
-        image: `${this.options.config.imageRepository}:${this.options.config.imageTag}`, createdAt: new Date().toISOString(),
+        image: `${this.options.config.imageRepository}:${this.options.config.imageTag}`, imageTag: this.options.config.imageTag,
+        createdAt: new Date().toISOString(),
         dataVolume: { name: dataClaimName(userId), kept: true },
         runtime: { kind: 'helm', namespace: this.options.config.namespace, release: releaseName(userId) },
       };
@@ -139,6 +149,53 @@ export class HelmRuntime implements InstanceRuntime {
     });
   }
 
+  async stopInstance(userId: string): Promise<Instance> {
+    return this.scale(userId, 0);
+  }
+
+  async startInstance(userId: string): Promise<Instance> {
+    return this.scale(userId, 1);
+  }
+
+  async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
+    return this.locks.run(userId, 'upgrade', async () => {
+      this.existing(userId);
+      await this.reuseUpgrade(userId, { setString: { 'image.tag': imageTag } });
+      const namespace = this.options.config.namespace;
+      const seen: { rollout: RolloutState } = { rollout: { state: 'progressing', message: 'upgrade applied' } };
+      const settled = await this.cache.waitUntil(() => {
+        const deployment = this.cache.deployment(userId);
+        if (!deployment) return false;
+        seen.rollout = rolloutState({ userId, namespace, deployment, pods: this.cache.pods(userId) }, imageTag);
+        return seen.rollout.state !== 'progressing';
+      }, options.timeoutMs, options.signal);
+      if (!settled) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
+      if (seen.rollout.state === 'failed') throw new InstanceUpgradeFailed(userId, imageTag, seen.rollout.message);
+      return this.described(userId);
+    });
+  }
+
+  async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
+    this.requireCache();
+    const { namespace } = this.options.config;
+    const events = new PodEvents({ kubeConfig: this.options.kubeConfig, namespace, logger: this.options.logger });
+    const changed = new ChangeSignal();
+    const unsubscribe = [this.cache.onChange(() => changed.notify()), events.onChange(() => changed.notify())];
+    try {
+      while (!signal.aborted) {
+        const deployment = this.cache.deployment(userId);
+        if (!deployment) throw new InstanceNotFound(userId);
+        const pods = this.cache.pods(userId);
+        events.follow(currentPod(pods)?.metadata?.name);
+        yield helmStartProgress({ userId, namespace, deployment, pods, pvc: this.cache.pvc(userId), events: events.events() });
+        await changed.next(signal, PROGRESS_RECHECK_MS);
+      }
+    } finally {
+      for (const off of unsubscribe) off();
+      await events.close();
+    }
+  }
+
   async gatewayTarget(userId: string): Promise<GatewayTarget> {
     const url = fillUrlTemplate(this.options.config.gatewayUrlTemplate, { userId, namespace: this.options.config.namespace });
     return { url, token: await this.token(userId) };
@@ -173,11 +230,51 @@ export class HelmRuntime implements InstanceRuntime {
     }));
   }
 
+  /** Sets replicas through helm, keeping every other value; nothing to do when already there. */
+  private async scale(userId: string, replicas: 0 | 1): Promise<Instance> {
+    return this.locks.run(userId, replicas === 0 ? 'stop' : 'start', async () => {
+      const current = (this.existing(userId).spec?.replicas ?? 1) === 0 ? 0 : 1;
+      if (current !== replicas) {
+        await this.reuseUpgrade(userId, { set: { replicas } });
+        await this.cache.waitUntil(() => (this.cache.deployment(userId)?.spec?.replicas ?? 1) === replicas, APPLY_SEEN_MS);
+      }
+      return this.described(userId);
+    });
+  }
+
+  /** `helm upgrade` of the user's release with only `change` different (values, token and secrets kept). */
+  private async reuseUpgrade(userId: string, change: Pick<ReuseUpgradeArgsInput, 'set' | 'setString'>): Promise<void> {
+    const args = buildReuseUpgradeArgs({
+      release: releaseName(userId),
+      chartDir: this.options.config.chartDir,
+      namespace: this.options.config.namespace,
+      ...change,
+      postRenderer: this.options.config.postRenderer,
+      postRendererArgs: [`--ingress-enabled=${this.options.config.ingressEnabled}`],
+      timeout: '5m',
+    });
+    await this.runHelm(userId, 'upgrade', args, []);
+  }
+
+  /** The user's Deployment; InstanceNotFound when there is none. */
+  private existing(userId: string): V1Deployment {
+    this.requireCache();
+    const deployment = this.cache.deployment(userId);
+    if (!deployment) throw new InstanceNotFound(userId);
+    return deployment;
+  }
+
+  private described(userId: string): Instance {
+    const instance = this.describe(userId);
+    if (!instance) throw new InstanceNotFound(userId);
+    return instance;
+  }
+
   private requireCache(): void {
     if (!this.cache.ready) throw new RuntimeUnavailable('The Kubernetes cluster is not reachable yet; retry later');
   }
 
-  private async runHelm(userId: string, operation: 'install' | 'uninstall', args: string[], redact: string[]): Promise<void> {
+  private async runHelm(userId: string, operation: HelmOperation, args: string[], redact: string[]): Promise<void> {
     try {
       await this.helm(args, { helmBin: this.options.config.helmBin, env: this.options.config.childEnv, redact });
     } catch (err) {

@@ -30,7 +30,7 @@ function podReady(pod: V1Pod | undefined): boolean {
 function phaseOf(objects: UserObjects, pod: V1Pod | undefined): { phase: InstancePhase; message: string } {
   const { deployment } = objects;
   if (deployment.metadata?.deletionTimestamp) return { phase: 'Deleting', message: 'being deleted' };
-  if ((deployment.spec?.replicas ?? 1) === 0) return { phase: 'Pending', message: 'stopped (replicas 0)' };
+  if ((deployment.spec?.replicas ?? 1) === 0) return { phase: 'Stopped', message: 'stopped (replicas 0; data, secrets and token kept)' };
   const stalled = deployment.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'False');
   for (const status of pod?.status?.containerStatuses ?? []) {
     const waiting = status.state?.waiting;
@@ -51,6 +51,13 @@ function phaseOf(objects: UserObjects, pod: V1Pod | undefined): { phase: Instanc
   return { phase: 'Starting', message: 'gateway starting (waiting for readiness)' };
 }
 
+/** The tag of an image reference (`repo:tag`, `host:5000/repo:tag`); "latest" when it names none. */
+export function imageTagOf(image: string): string {
+  const name = image.split('@')[0] ?? '';
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(colon + 1) : 'latest';
+}
+
 export function describeInstance(objects: UserObjects): Instance {
   const pod = currentPod(objects.pods);
   const { phase, message } = phaseOf(objects, pod);
@@ -64,6 +71,7 @@ export function describeInstance(objects: UserObjects): Instance {
     ready: phase === 'Running',
     message,
     image: main?.image ?? '',
+    imageTag: imageTagOf(main?.image ?? ''),
     createdAt: new Date(objects.deployment.metadata?.creationTimestamp ?? Date.now()).toISOString(),
     dataVolume: {
       name: pvc?.metadata?.name ?? dataClaimName(objects.userId),

@@ -72,22 +72,35 @@ export class WatchCache {
     return this.pvcsInformer.get(dataClaimName(userId), this.options.namespace);
   }
 
-  /** Resolves true once `predicate` holds (checked now and after every change), false after `timeoutMs`. */
-  waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  /**
+   * Resolves true once `predicate` holds (checked now and after every change), false after
+   * `timeoutMs` or when `signal` aborts.
+   */
+  waitUntil(predicate: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     if (predicate()) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const check = (): void => {
         if (!predicate()) return;
         done(true);
       };
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const abort = (): void => done(false);
+      const timer = setTimeout(abort, timeoutMs);
       const done = (result: boolean): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
         this.listeners.delete(check);
         resolve(result);
       };
+      signal?.addEventListener('abort', abort, { once: true });
       this.listeners.add(check);
     });
+  }
+
+  /** Calls `listener` after every change of a cached object; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async stop(): Promise<void> {

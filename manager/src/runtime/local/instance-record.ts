@@ -26,6 +26,10 @@ export interface InstanceRecord {
   /** Kernel start time of `pid` (clock ticks since boot), so a recycled pid is not mistaken for ours. */
   readonly pidStartTime?: string;
   readonly startedAt?: string;
+  /** Stopped on purpose: a restarted manager leaves it stopped. */
+  readonly stopped?: boolean;
+  /** The image tag last rolled to (fleet upgrade); the runtime default when absent. */
+  readonly imageTag?: string;
 }
 
 export async function writePrivateFile(file: string, content: string): Promise<void> {

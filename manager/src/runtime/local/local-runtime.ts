@@ -4,23 +4,25 @@
 // records. A process that dies is restarted with exponential backoff, like a pod.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
-import { startDaemon } from '../../process/spawn.js';
 import { isValidUserId } from '../../validation/user-id.js';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
 import { dataClaimName } from '../object-names.js';
-import { InstanceAlreadyExists, InstanceNotFound, RuntimeOperationFailed, RuntimeUnavailable } from '../runtime-errors.js';
+import {
+  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, RuntimeUnavailable,
+} from '../runtime-errors.js';
 import { UserLocks } from '../user-lock.js';
 import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
-import { freeDisplay, freePorts, isPortFree } from './free-ports.js';
-import { buildInstanceEnv } from './instance-env.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
+import { localStartProgress } from './local-progress.js';
 import { describeTracked, type Tracked } from './local-status.js';
-import { isAlive, isSameProcess, processStartTime, sessionProcesses, signal } from './process-table.js';
-import { probeGatewayReady } from './readiness-probe.js';
+import { LocalSupervisor } from './local-supervisor.js';
+import { isSameProcess } from './process-table.js';
+import { probeGatewayHealthy } from './readiness-probe.js';
 
 export interface LocalRuntimeOptions {
   readonly dataDir: string;
@@ -35,11 +37,12 @@ export interface LocalRuntimeOptions {
   readonly stopTimeoutMs?: number;
   /** Default: detected on baseEnv.PATH. */
   readonly browser?: BrowserSupport;
+  /** Tag recorded for new instances (default "latest"); the binary is OPENCLAW_BIN whatever the tag. */
+  readonly imageTag?: string;
 }
 
-const MAX_BACKOFF_MS = 60_000;
-const STABLE_MS = 60_000;
-const RUNNING_PROBE_EVERY_MS = 5_000;
+const PROGRESS_POLL_MS = 500;
+const STOPPED_MESSAGE = 'stopped (data kept); start it to run again';
 
 export class LocalRuntime implements InstanceRuntime {
   readonly kind = 'local' as const;
@@ -48,13 +51,17 @@ export class LocalRuntime implements InstanceRuntime {
   private readonly browser: BrowserSupport;
   /** Programs every instance needs (the entrypoint's forwarder). */
   private readonly missingRequired: string[];
+  private readonly supervisor: LocalSupervisor;
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
-  private closed = false;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.browser = options.browser ?? detectBrowserSupport(options.baseEnv.PATH ?? '');
     this.missingRequired = ['socat', 'node'].filter((c) => findOnPath(c, options.baseEnv.PATH ?? '') === undefined);
+    this.supervisor = new LocalSupervisor(this.tracked, this.locks, {
+      entrypoint: options.entrypoint, openclawBin: options.openclawBin, baseEnv: options.baseEnv, browser: this.browser,
+      logger: options.logger, paths: (userId) => this.paths(userId),
+      ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
+    });
   }
 
   async start(): Promise<void> {
@@ -71,16 +78,18 @@ export class LocalRuntime implements InstanceRuntime {
       if (!record) continue;
       const entry: Tracked = { record, phase: 'Starting', ready: false, message: 'adopting', restarts: 0 };
       this.tracked.set(userId, entry);
-      if (record.pid !== undefined && isSameProcess(record.pid, record.pidStartTime)) {
+      if (record.stopped === true) {
+        Object.assign(entry, { phase: 'Stopped', message: STOPPED_MESSAGE });
+      } else if (record.pid !== undefined && isSameProcess(record.pid, record.pidStartTime)) {
         this.options.logger.info({ userId, pid: record.pid }, 'adopted running instance');
         entry.message = 'gateway starting (adopted)';
       } else {
         this.options.logger.info({ userId, pid: record.pid }, 'instance not running; restarting it from its record');
-        await this.locks.run(userId, 'restart', () => this.launch(entry));
+        await this.locks.run(userId, 'restart', () => this.supervisor.launch(entry));
       }
     }
     const interval = this.options.monitorIntervalMs ?? 1000;
-    this.timer = setInterval(() => void this.tick(), interval);
+    this.timer = setInterval(() => void this.supervisor.tick(), interval);
     this.timer.unref();
   }
 
@@ -94,14 +103,15 @@ export class LocalRuntime implements InstanceRuntime {
       await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
       await writePrivateFile(paths.tokenFile, randomBytes(32).toString('base64url'));
       await writePrivateFile(paths.secretsFile, JSON.stringify(spec.secrets));
-      const [ports, display] = await this.allocate();
+      const [ports, display] = await this.supervisor.allocate();
       const record: InstanceRecord = {
         version: 1, userId: spec.userId, createdAt: new Date().toISOString(), ports, display, browser: this.browser.available,
+        imageTag: this.options.imageTag ?? 'latest',
       };
       await writeRecord(paths.recordFile, record);
       const entry: Tracked = { record, phase: 'Pending', ready: false, message: 'starting the process', restarts: 0 };
       this.tracked.set(spec.userId, entry);
-      await this.launch(entry);
+      await this.supervisor.launch(entry);
       return this.view(entry);
     });
   }
@@ -112,7 +122,7 @@ export class LocalRuntime implements InstanceRuntime {
 
   async get(userId: string): Promise<Instance> {
     const entry = this.entry(userId);
-    if (!entry.ready && !this.locks.isHeld(userId)) await this.observe(entry);
+    if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
     return this.view(entry);
   }
 
@@ -132,11 +142,66 @@ export class LocalRuntime implements InstanceRuntime {
       entry.phase = 'Deleting';
       entry.ready = false;
       entry.message = 'stopping';
-      await this.stop(entry);
+      await this.supervisor.halt(entry);
       await rm(options.purge ? paths.userDir : paths.runtimeDir, { recursive: true, force: true });
       this.tracked.delete(userId);
       return { userId, dataVolume };
     });
+  }
+
+  async stopInstance(userId: string): Promise<Instance> {
+    return this.locks.run(userId, 'stop', async () => {
+      const entry = this.entry(userId);
+      if (entry.phase === 'Stopped') return this.view(entry);
+      Object.assign(entry, { phase: 'Stopped', ready: false, message: 'stopping', readySince: undefined, restartAt: undefined, restarts: 0 });
+      await this.supervisor.halt(entry);
+      // Recorded, so a restarted manager leaves it stopped instead of starting it again.
+      entry.record = { ...entry.record, stopped: true };
+      await writeRecord(this.paths(userId).recordFile, entry.record);
+      entry.message = STOPPED_MESSAGE;
+      this.options.logger.info({ userId }, 'instance stopped');
+      return this.view(entry);
+    });
+  }
+
+  async startInstance(userId: string): Promise<Instance> {
+    return this.locks.run(userId, 'start', async () => {
+      const entry = this.entry(userId);
+      if (entry.phase !== 'Stopped') return this.view(entry);
+      await this.supervisor.launch(entry);
+      return this.view(entry);
+    });
+  }
+
+  async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
+    return this.locks.run(userId, 'upgrade', async () => {
+      const entry = this.entry(userId);
+      entry.record = { ...entry.record, imageTag };
+      await writeRecord(this.paths(userId).recordFile, entry.record);
+      if (entry.phase === 'Stopped') return this.view(entry);
+      // The tag cannot change the binary here; a fresh process on the same data makes the roll real.
+      Object.assign(entry, { phase: 'Pending', ready: false, message: `restarting for ${imageTag}` });
+      await this.supervisor.halt(entry);
+      await this.supervisor.launch(entry);
+      const deadline = Date.now() + options.timeoutMs;
+      for (;;) {
+        await this.supervisor.observe(entry);
+        if (entry.ready) return this.view(entry);
+        if (isFailed(entry)) throw new InstanceUpgradeFailed(userId, imageTag, entry.message);
+        if (Date.now() >= deadline || options.signal?.aborted) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
+        await pause(PROGRESS_POLL_MS, options.signal);
+      }
+    });
+  }
+
+  async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
+    while (!signal.aborted) {
+      const entry = this.entry(userId);
+      if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
+      const healthy = entry.phase === 'Starting' && !entry.ready && (await probeGatewayHealthy(entry.record.ports.gateway));
+      yield localStartProgress({ phase: entry.phase, ready: entry.ready, message: entry.message, healthy });
+      await pause(PROGRESS_POLL_MS, signal);
+    }
   }
 
   async gatewayTarget(userId: string): Promise<GatewayTarget> {
@@ -152,7 +217,7 @@ export class LocalRuntime implements InstanceRuntime {
 
   /** Stops watching; the instances keep running and are adopted by the next start(). */
   async close(): Promise<void> {
-    this.closed = true;
+    this.supervisor.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -173,133 +238,19 @@ export class LocalRuntime implements InstanceRuntime {
       logFile: this.paths(entry.record.userId).logFile,
       openclawBin: this.options.openclawBin,
       browser: this.browser,
+      imageTag: this.options.imageTag ?? 'latest',
     });
-  }
-
-  private async allocate(avoidFor?: string): Promise<[InstanceRecord['ports'], number]> {
-    const usedPorts = new Set<number>();
-    const usedDisplays = new Set<number>();
-    for (const [userId, t] of this.tracked) {
-      if (userId === avoidFor) continue;
-      Object.values(t.record.ports).forEach((p) => usedPorts.add(p));
-      usedDisplays.add(t.record.display);
-    }
-    const [gateway, gatewayInternal, vnc, rfb, cdp] = (await freePorts(5, usedPorts)) as [number, number, number, number, number];
-    return [{ gateway, gatewayInternal, vnc, rfb, cdp }, freeDisplay(usedDisplays)];
-  }
-
-  /** Starts the entrypoint for `entry`, moving to fresh ports when the recorded ones are taken. */
-  private async launch(entry: Tracked): Promise<void> {
-    const userId = entry.record.userId;
-    const paths = this.paths(userId);
-    let record = entry.record;
-    // An entrypoint killed outright leaves its children behind in its session: stop them first.
-    if (record.pid !== undefined && !isAlive(record.pid)) await this.stop(entry);
-    const portsFree = await Promise.all(Object.values(record.ports).map((p) => isPortFree(p)));
-    if (portsFree.includes(false)) {
-      const [ports, display] = await this.allocate(userId);
-      record = { ...record, ports, display };
-    }
-    const token = (await readFile(paths.tokenFile, 'utf8')).trim();
-    const secrets = JSON.parse(await readFile(paths.secretsFile, 'utf8')) as Record<string, string>;
-    const env = buildInstanceEnv({
-      base: this.options.baseEnv, record: { ...record, browser: this.browser.available }, stateDir: paths.stateDir, token, secrets,
-      openclawBin: this.options.openclawBin, ...(this.browser.chromiumBin ? { chromiumBin: this.browser.chromiumBin } : {}),
-    });
-    let daemon;
-    try {
-      daemon = await startDaemon('bash', [this.options.entrypoint], { env, cwd: paths.stateDir, logFile: paths.logFile });
-    } catch (err) {
-      entry.phase = 'Failed';
-      entry.message = `cannot start ${this.options.entrypoint}`;
-      throw new RuntimeOperationFailed(`Instance "${userId}": cannot start the instance process`, { cause: err });
-    }
-    record = { ...record, browser: this.browser.available, pid: daemon.pid, pidStartTime: processStartTime(daemon.pid), startedAt: new Date().toISOString() };
-    await writeRecord(paths.recordFile, record);
-    Object.assign(entry, { record, phase: 'Starting', ready: false, message: 'gateway starting', readySince: undefined, restartAt: undefined });
-    this.options.logger.info({ userId, pid: daemon.pid, browser: record.browser }, 'instance process started');
-    void daemon.exited.then(({ exitCode, signal }) => {
-      if (this.closed || this.tracked.get(userId) !== entry || entry.record.pid !== daemon.pid || entry.phase === 'Deleting') return;
-      entry.lastExit = signal ? `killed by ${signal}` : `exited with code ${exitCode}`;
-      this.markDead(entry);
-    });
-  }
-
-  private markDead(entry: Tracked): void {
-    if (entry.phase === 'Failed') return;
-    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** entry.restarts);
-    entry.phase = 'Failed';
-    entry.ready = false;
-    entry.restartAt = Date.now() + delay;
-    entry.message = `${entry.lastExit ?? 'process exited'}; restarting in ${Math.round(delay / 1000)}s (see ${this.paths(entry.record.userId).logFile})`;
-    this.options.logger.warn({ userId: entry.record.userId, exit: entry.lastExit, restarts: entry.restarts }, 'instance process died');
-  }
-
-  /** Refreshes one instance's phase from its process and the gateway's readiness. */
-  private async observe(entry: Tracked): Promise<void> {
-    const { pid, pidStartTime } = entry.record;
-    if (entry.phase === 'Deleting') return;
-    if (pid === undefined || !isSameProcess(pid, pidStartTime)) {
-      this.markDead(entry);
-      return;
-    }
-    const ready = await probeGatewayReady(entry.record.ports.gateway);
-    if (isDeleting(entry) || entry.record.pid !== pid) return;
-    entry.lastProbeAt = Date.now();
-    if (ready) {
-      entry.readySince ??= Date.now();
-      if (Date.now() - entry.readySince > STABLE_MS) entry.restarts = 0;
-      Object.assign(entry, { phase: 'Running', ready: true, message: 'gateway ready' });
-    } else {
-      Object.assign(entry, { phase: 'Starting', ready: false, readySince: undefined, message: 'gateway starting (waiting for /readyz)' });
-    }
-  }
-
-  private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      for (const entry of this.tracked.values()) {
-        const userId = entry.record.userId;
-        if (this.locks.isHeld(userId)) continue;
-        if (entry.phase === 'Failed') {
-          if ((entry.restartAt ?? 0) <= Date.now()) {
-            entry.restarts += 1;
-            await this.locks.run(userId, 'restart', () => this.launch(entry)).catch((err: unknown) => {
-              this.options.logger.error({ err, userId }, 'instance restart failed');
-              entry.phase = 'Pending';
-              this.markDead(entry);
-            });
-          }
-          continue;
-        }
-        if (entry.phase === 'Running' && Date.now() - (entry.lastProbeAt ?? 0) < RUNNING_PROBE_EVERY_MS) continue;
-        await this.observe(entry);
-      }
-    } finally {
-      this.ticking = false;
-    }
-  }
-
-  /** SIGTERM to the entrypoint (it stops its children), then SIGKILL to whatever is left of the session. */
-  private async stop(entry: Tracked): Promise<void> {
-    const { pid, pidStartTime } = entry.record;
-    if (pid === undefined) return;
-    if (isSameProcess(pid, pidStartTime)) signal(pid, 'SIGTERM');
-    else if (isAlive(pid)) return; // the pid now belongs to someone else; its session is not ours
-    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 30_000);
-    while (sessionProcesses(pid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const left = sessionProcesses(pid);
-    if (left.length > 0) {
-      this.options.logger.warn({ userId: entry.record.userId, pids: left }, 'instance did not stop in time; killing what is left');
-      for (const p of left) signal(p, 'SIGKILL');
-    }
   }
 }
 
 // A separate function so the check is not narrowed away across awaits.
-function isDeleting(entry: Tracked): boolean {
-  return entry.phase === 'Deleting';
+function isFailed(entry: Tracked): boolean {
+  return entry.phase === 'Failed';
+}
+
+/** Waits `ms`; returns early (without throwing) when `signal` aborts. */
+async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  await delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
 }
 
 async function exists(file: string): Promise<boolean> {

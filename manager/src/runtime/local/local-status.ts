@@ -22,6 +22,8 @@ export interface DescribeContext {
   readonly logFile: string;
   readonly openclawBin: string;
   readonly browser: BrowserSupport;
+  /** Tag of instances whose record names none. */
+  readonly imageTag: string;
 }
 
 export function describeTracked(entry: Tracked, context: DescribeContext): Instance {
@@ -33,6 +35,7 @@ export function describeTracked(entry: Tracked, context: DescribeContext): Insta
     ready: entry.ready,
     message: `${entry.message}${browserNote}`,
     image: `local:${context.openclawBin}`,
+    imageTag: record.imageTag ?? context.imageTag,
     createdAt: record.createdAt,
     dataVolume: { name: dataClaimName(record.userId), path: context.stateDir, kept: true },
     runtime: {
