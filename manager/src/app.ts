@@ -4,6 +4,9 @@ import Koa from 'koa';
 import type { AppState } from './app-state.js';
 import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import type { ManagerConfig } from './config.js';
+import { FleetUpgrades } from './lifecycle/fleet-upgrades.js';
+import { IdleStopper } from './lifecycle/idle-stop.js';
+import { InstanceLifecycle } from './lifecycle/instance-lifecycle.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type ManagerMetrics } from './metrics/metrics.js';
 import { bearerAuth, isApiPath } from './middleware/auth.js';
@@ -31,12 +34,17 @@ export interface AppDeps {
   readonly bodyLimitBytes?: number;
   /** VNC tickets, sessions and activity, shared with attachVncUpgrade (default: created from config). */
   readonly vnc?: VncServices;
+  /** Interval of `: keepalive` comments on progress streams (default 15 s). */
+  readonly progressKeepaliveMs?: number;
 }
 
 export interface ManagerApp extends Koa<AppState> {
   readonly logger: Logger;
   readonly metrics: ManagerMetrics;
   readonly vnc: VncServices;
+  readonly fleet: FleetUpgrades;
+  /** Present when OPENCLAW_IDLE_STOP_AFTER is set; main.ts starts and stops its timer. */
+  readonly idleStop: IdleStopper | undefined;
 }
 
 export const isProtectedPath = (path: string): boolean => isApiPath(path) || path === '/metrics';
@@ -46,13 +54,28 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   const metrics = deps.metrics ?? createMetrics({ phases: () => countByPhase(deps.runtime) });
   const rpc = new InstanceRpc(deps.runtime, deps.pool, metrics);
   const vnc = deps.vnc ?? createVncServices({ apiKey: config.apiKey, maxViewersPerInstance: config.vncMaxViewers });
-  const router = buildRouter({ config, runtime: deps.runtime, rpc, metrics, vnc });
+  const lifecycle = new InstanceLifecycle(deps.runtime, rpc);
+  const fleet = new FleetUpgrades({ runtime: deps.runtime, lifecycle, logger });
+  const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
+    runtime: deps.runtime,
+    stop: (userId) => lifecycle.stop(userId),
+    // RPC (WhatsApp included) and VNC traffic both count.
+    lastActivity: (userId) => latest(rpc.activity.lastActivity(userId), vnc.activity.lastActivity(userId)),
+    idleAfterMs: config.idleStopAfterMs,
+    logger: logger.child({ component: 'idle-stop' }),
+  });
+  const router = buildRouter({
+    config, runtime: deps.runtime, rpc, metrics, vnc, lifecycle, fleet,
+    ...(deps.progressKeepaliveMs === undefined ? {} : { progressKeepaliveMs: deps.progressKeepaliveMs }),
+  });
 
-  const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { logger: Logger; metrics: ManagerMetrics; vnc: VncServices };
+  const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { -readonly [K in Exclude<keyof ManagerApp, keyof Koa<AppState>>]: ManagerApp[K] };
   app.silent = true;
   app.logger = logger;
   app.metrics = metrics;
   app.vnc = vnc;
+  app.fleet = fleet;
+  app.idleStop = idleStop;
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics));
   app.use(errorHandler());
@@ -61,4 +84,9 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   app.use(routeFallback(router));
   app.use(router.routes());
   return app;
+}
+
+function latest(...dates: (Date | undefined)[]): number | undefined {
+  const times = dates.filter((d): d is Date => d !== undefined).map((d) => d.getTime());
+  return times.length === 0 ? undefined : Math.max(...times);
 }

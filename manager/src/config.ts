@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatDuration, parseDuration } from './lifecycle/duration.js';
 
 export type RuntimeKind = 'helm' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -49,6 +50,11 @@ export interface ManagerConfig {
   readonly kubeconfig: string | undefined;
   /** Concurrent VNC viewers per instance (OPENCLAW_VNC_MAX_VIEWERS, default 4). */
   readonly vncMaxViewers: number;
+  /**
+   * Stop (never delete) an instance after this long without RPC or VNC traffic through the manager
+   * (OPENCLAW_IDLE_STOP_AFTER, e.g. 30m, 2h, 90s; default off: undefined).
+   */
+  readonly idleStopAfterMs: number | undefined;
   /** Environment handed to helm and to local instances: the manager's own, minus the API key. */
   readonly childEnv: Readonly<Record<string, string>>;
 }
@@ -79,6 +85,9 @@ const KNOWN_PLACEHOLDERS = new Set(['userId', 'service', 'namespace']);
 // RFC 1123 label: what a namespace name must be.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MIN_API_KEY_LENGTH = 16;
+// Below this an idle stop would fight ordinary pauses between calls.
+const MIN_IDLE_STOP_MS = 1000;
+const IDLE_STOP_OFF = new Set(['', 'off', '0']);
 
 /** Repository root: two levels above both manager/src/config.ts and the bundled manager/dist/main.js. */
 function repoRoot(): string {
@@ -155,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const vncMaxViewers = Number(vncMaxViewersText);
   if (!/^\d+$/.test(vncMaxViewersText) || vncMaxViewers < 1) problems.push(`OPENCLAW_VNC_MAX_VIEWERS must be a positive integer, got "${vncMaxViewersText}"`);
   const ingressEnabled = bool('OPENCLAW_INGRESS_ENABLED', false);
+  const idleStopAfterMs = idleStop(str('OPENCLAW_IDLE_STOP_AFTER', ''), problems);
 
   if (problems.length > 0) throw new ConfigInvalid(problems);
   return Object.freeze({
@@ -179,8 +189,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     postRenderer: env.OPENCLAW_POST_RENDERER === undefined ? DEFAULTS.postRenderer : env.OPENCLAW_POST_RENDERER.trim(),
     kubeconfig: env.KUBECONFIG && env.KUBECONFIG !== '' ? env.KUBECONFIG : undefined,
     vncMaxViewers,
+    idleStopAfterMs,
     childEnv: Object.freeze(childEnv),
   });
+}
+
+function idleStop(value: string, problems: string[]): number | undefined {
+  if (IDLE_STOP_OFF.has(value.toLowerCase())) return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    problems.push(`OPENCLAW_IDLE_STOP_AFTER must be a duration like 30m, 2h or 90s (or "off"), got "${value}"`);
+    return undefined;
+  }
+  if (ms < MIN_IDLE_STOP_MS) problems.push(`OPENCLAW_IDLE_STOP_AFTER must be at least ${formatDuration(MIN_IDLE_STOP_MS)}, got "${value}"`);
+  return ms;
 }
 
 function urlTemplate(name: string, value: string, problems: string[]): string {

@@ -35,6 +35,10 @@ async function main(): Promise<void> {
   server.requestTimeout = 15 * 60_000;
   await listen(server, config.port, config.host);
   logger.info({ port: config.port, host: config.host, runtime: config.runtime }, 'openclaw-manager listening');
+  if (app.idleStop) {
+    app.idleStop.start();
+    logger.info({ idleStopAfterMs: config.idleStopAfterMs, sweepEveryMs: app.idleStop.intervalMs }, 'idle stop on');
+  }
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -48,6 +52,9 @@ async function main(): Promise<void> {
     force.unref();
     // VNC sessions never end on their own; close them (1001) so server.close() can finish.
     vnc.close();
+    app.idleStop?.stop();
+    // A fleet upgrade starts no new instance now; the ones under way are cut off with the process.
+    app.fleet.close();
     server.close(() => {
       clearTimeout(force);
       void Promise.allSettled([pool.closeAll(), runtime.close()]).then((results) => {

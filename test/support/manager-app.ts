@@ -1,7 +1,7 @@
 // Builds a manager app for HTTP-level unit tests: real middleware and routes over a MemoryRuntime,
 // with logs captured so tests can check that no secret is ever written.
 import { PassThrough } from 'node:stream';
-import { createApp, type AppDeps } from '../../manager/src/app.js';
+import { createApp, type AppDeps, type ManagerApp } from '../../manager/src/app.js';
 import { loadConfig, type ManagerConfig } from '../../manager/src/config.js';
 import { createLogger } from '../../manager/src/logger.js';
 import type { GatewayCaller } from '../../manager/src/rpc/instance-rpc.js';
@@ -15,6 +15,8 @@ export interface TestManager<R extends InstanceRuntime = MemoryRuntime> {
   readonly http: ManagerHttp;
   readonly runtime: R;
   readonly config: ManagerConfig;
+  /** The app itself (its fleet upgrades, idle stop). */
+  readonly app: ManagerApp;
   /** Every log line written so far. */
   logs(): string;
   close(): Promise<void>;
@@ -48,6 +50,7 @@ export async function startTestManager<R extends InstanceRuntime = MemoryRuntime
     http,
     runtime,
     config,
+    app,
     logs: () => chunks.join(''),
     close: () => http.close(),
   };

@@ -1,5 +1,6 @@
 // Shared pieces of the OpenAPI document: response schemas, the error shape, the security scheme.
 // Request-body schemas are not written here: they are the files of schemas/api.
+import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
 import { API_SCHEMAS } from '../validation/api-schemas.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -35,7 +36,6 @@ export const userIdParameter: JsonObject = {
   schema: { type: 'string', pattern: API_SCHEMAS['create-instance'].properties.userId.pattern },
 };
 
-const PHASES = ['Pending', 'Starting', 'Running', 'Failed', 'Deleting'];
 
 const dataVolume: JsonObject = {
   type: 'object',
@@ -60,13 +60,18 @@ export const COMPONENT_SCHEMAS: JsonObject = {
   },
   Instance: {
     type: 'object',
-    required: ['userId', 'phase', 'ready', 'message', 'image', 'createdAt', 'dataVolume', 'runtime'],
+    required: ['userId', 'phase', 'ready', 'message', 'image', 'imageTag', 'createdAt', 'dataVolume', 'runtime'],
     properties: {
       userId: { type: 'string' },
-      phase: { type: 'string', enum: PHASES },
+      phase: {
+        type: 'string',
+        enum: [...INSTANCE_PHASES],
+        description: 'Stopped: scaled to zero by stop or idle stop (data, secrets and token kept); POST .../start runs it again',
+      },
       ready: { type: 'boolean', description: 'The gateway accepts RPCs' },
       message: { type: 'string' },
       image: { type: 'string' },
+      imageTag: { type: 'string', description: 'The image tag this instance runs; kept across stop, start and fleet upgrades' },
       createdAt: { type: 'string', format: 'date-time' },
       dataVolume,
       vnc: {
@@ -92,6 +97,32 @@ export const COMPONENT_SCHEMAS: JsonObject = {
     type: 'object',
     required: ['deleted', 'userId', 'dataVolume'],
     properties: { deleted: { const: true }, userId: { type: 'string' }, dataVolume },
+  },
+  FleetUpgradeRun: {
+    type: 'object',
+    required: ['id', 'state', 'imageTag', 'maxUnavailable', 'timeoutSeconds', 'startedAt', 'finishedAt', 'counts', 'results'],
+    properties: {
+      id: { type: 'string' },
+      state: { enum: ['running', 'succeeded', 'failed', 'cancelled'], description: 'failed: an instance failed and the roll stopped there' },
+      imageTag: { type: 'string' },
+      maxUnavailable: { type: 'integer' },
+      timeoutSeconds: { type: 'integer' },
+      startedAt: { type: 'string', format: 'date-time' },
+      finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      counts: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Instances by status' },
+      results: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['userId', 'status', 'message'],
+          properties: {
+            userId: { type: 'string' },
+            status: { enum: ['pending', 'upgrading', 'upgraded', 'failed', 'skipped'] },
+            message: { type: 'string' },
+          },
+        },
+      },
+    },
   },
   RpcResult: {
     type: 'object',

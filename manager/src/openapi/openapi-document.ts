@@ -2,7 +2,9 @@
 // a unit test checks that the document and the router list the same routes.
 import { API_SCHEMAS } from '../validation/api-schemas.js';
 import { BODY_SCHEMA_NAMES, COMPONENT_SCHEMAS, type JsonObject } from './components.js';
+import { fleetPaths } from './paths/fleet.js';
 import { instancePaths } from './paths/instances.js';
+import { lifecyclePaths } from './paths/lifecycle.js';
 import { metricsPaths } from './paths/metrics.js';
 import { publicPaths } from './paths/public.js';
 import { rpcPaths } from './paths/rpc.js';
@@ -27,7 +29,7 @@ export function buildOpenApiDocument(): JsonObject {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:3000' }],
     security: [{ bearer: [] }],
-    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...rpcPaths, ...whatsappPaths, ...vncPaths },
+    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...lifecyclePaths, ...fleetPaths, ...rpcPaths, ...whatsappPaths, ...vncPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'OPENCLAW_MANAGER_API_KEY' } },
       schemas: { ...COMPONENT_SCHEMAS, ...bodySchemas },

@@ -1,6 +1,8 @@
 // What route modules get to work with. Each routes/<area>.ts exports one register function taking
 // the router and these.
 import type { ManagerConfig } from '../config.js';
+import type { FleetUpgrades } from '../lifecycle/fleet-upgrades.js';
+import type { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
 import type { ManagerMetrics } from '../metrics/metrics.js';
 import type { InstanceRpc } from '../rpc/instance-rpc.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
@@ -16,4 +18,10 @@ export interface RouteDeps {
   readonly vnc?: VncServices;
   /** The viewer's bundled script (default: manager/dist/viewer). */
   readonly viewerAssets?: ViewerAssets;
+  /** Stop, start and upgrade (default: over runtime and rpc). */
+  readonly lifecycle?: InstanceLifecycle;
+  /** Fleet upgrade runs (default: a fresh registry that logs nowhere). */
+  readonly fleet?: FleetUpgrades;
+  /** Interval of `: keepalive` comments on progress streams (default 15 s). */
+  readonly progressKeepaliveMs?: number;
 }

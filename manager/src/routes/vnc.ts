@@ -4,6 +4,7 @@
 import type { AppRouter } from '../app-state.js';
 import { HttpError } from '../errors/http-error.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
+import { InstanceStopped } from '../runtime/runtime-errors.js';
 import { assertUserId } from '../validation/user-id.js';
 import type { VncServices } from '../vnc/vnc-services.js';
 
@@ -28,7 +29,9 @@ export class WebSocketUpgradeRequired extends HttpError {
 export function registerVncRoutes(router: AppRouter, deps: { readonly runtime: Pick<InstanceRuntime, 'get'>; readonly vnc: VncServices }): void {
   router.post('/api/instances/:userId/vnc/ticket', async (ctx) => {
     const userId = assertUserId(ctx.params.userId ?? '');
-    await deps.runtime.get(userId);
+    const instance = await deps.runtime.get(userId);
+    // A ticket for a stopped instance could only be refused later; say why now.
+    if (instance.phase === 'Stopped') throw new InstanceStopped(userId);
     const { ticket, expiresAt } = deps.vnc.tickets.issue(userId);
     const query = `ticket=${encodeURIComponent(ticket)}`;
     const body: VncTicketResponse = {

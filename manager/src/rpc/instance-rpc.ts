@@ -1,10 +1,12 @@
 // Gateway RPC for an instance: finds its gateway through the runtime and calls it over the shared
 // connection pool (one connection per instance). A changed address or token gets a new connection.
+// Every call counts as activity on the instance (the idle stop reads it).
 import { createHash } from 'node:crypto';
 import type { ManagerMetrics } from '../metrics/metrics.js';
-import { InstanceNotReady } from '../runtime/runtime-errors.js';
 import type { GatewayTarget, InstanceRuntime } from '../runtime/instance-runtime.js';
+import { assertServing } from '../runtime/serving-guard.js';
 import type { RpcRequest } from '../validation/request-bodies.js';
+import { ActivityTracker } from '../vnc/activity-tracker.js';
 import { mapGatewayError } from './gateway-error-map.js';
 
 /** The part of GatewayPool this needs. */
@@ -26,15 +28,19 @@ export class InstanceRpc {
     private readonly runtime: InstanceRuntime,
     private readonly pool: GatewayCaller,
     private readonly metrics?: ManagerMetrics,
+    /** When each instance last got an RPC (default: a tracker of its own). */
+    readonly activity: ActivityTracker = new ActivityTracker(),
   ) {}
 
   /**
-   * Calls `method` on the user's gateway; InstanceNotFound / InstanceNotReady / mapped gateway errors.
+   * Calls `method` on the user's gateway; InstanceNotFound / InstanceStopped / InstanceNotReady /
+   * mapped gateway errors.
    * Aborting `options.signal` (e.g. the HTTP client left) stops waiting for the answer.
    */
   async call(userId: string, request: RpcRequest, options: { signal?: AbortSignal } = {}): Promise<unknown> {
     const instance = await this.runtime.get(userId);
-    if (!instance.ready) throw new InstanceNotReady(userId, instance.phase);
+    assertServing(instance);
+    this.activity.touch(userId);
     const target = await this.runtime.gatewayTarget(userId);
     const key = await this.keyFor(userId, target);
     try {
@@ -49,8 +55,14 @@ export class InstanceRpc {
     }
   }
 
-  /** Drops the user's pooled connection (after a delete). */
+  /** Drops everything known about the user (after a delete). */
   async forget(userId: string): Promise<void> {
+    this.activity.forget(userId);
+    await this.disconnect(userId);
+  }
+
+  /** Drops the user's pooled connection (after a stop or an upgrade, its gateway is gone). */
+  async disconnect(userId: string): Promise<void> {
     const key = this.keys.get(userId);
     this.keys.delete(userId);
     if (key !== undefined) await this.pool.evict(key);

@@ -1,7 +1,7 @@
 // GET /api/instances/:userId/vnc (WebSocket). Koa never sees upgrades, so this listens on the HTTP
 // server's 'upgrade' event. Everything is decided before the upgrade, answering plain HTTP errors:
-// 401 without a valid token or ticket, 400 bad user id, 404 unknown instance, 503 not ready or VNC
-// unreachable, 429 too many viewers. Then websockify is connected with the client's subprotocols,
+// 401 without a valid token or ticket, 400 bad user id, 404 unknown instance, 409 stopped, 503 not
+// ready or VNC unreachable, 429 too many viewers. Then websockify is connected with the client's subprotocols,
 // the client is answered with the one websockify chose, and the two are piped.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,7 +11,7 @@ import type { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import { InvalidRequest, RouteNotFound, TooManyAuthFailures } from '../errors/http-error.js';
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
-import { InstanceNotReady } from '../runtime/runtime-errors.js';
+import { assertServing } from '../runtime/serving-guard.js';
 import { assertUserId } from '../validation/user-id.js';
 import { VncAuthenticationRequired, VncTooManyViewers, VncUpstreamUnavailable } from './vnc-errors.js';
 import { pipeVnc } from './vnc-proxy.js';
@@ -99,8 +99,7 @@ export function attachVncUpgrade(server: Server, deps: VncUpgradeDeps): VncUpgra
     const address = clientAddress(req, deps.trustProxy ?? false);
     authenticate(request, address);
     const userId = assertUserId(request.userId);
-    const instance = await deps.runtime.get(userId);
-    if (!instance.ready) throw new InstanceNotReady(userId, instance.phase);
+    assertServing(await deps.runtime.get(userId));
     const session = vnc.sessions.tryAcquire(userId, vnc.maxViewersPerInstance);
     if (!session) throw new VncTooManyViewers(userId, vnc.maxViewersPerInstance);
     let upstream: WebSocket | undefined;

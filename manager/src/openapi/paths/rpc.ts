@@ -13,6 +13,7 @@ export const rpcPaths: JsonObject = {
         '400': errorResponse('Invalid body, or the gateway refused the request (INVALID_REQUEST, unknown method)'),
         '403': errorResponse('The gateway connection lacks the scope for this method'),
         '404': errorResponse('No such instance'),
+        '409': errorResponse('The instance is stopped (INSTANCE_STOPPED); POST /api/instances/{userId}/start first'),
         '502': errorResponse('The gateway failed'),
         '503': errorResponse('The instance is not ready or the gateway is unavailable (see Retry-After)'),
         '504': errorResponse('The gateway did not answer within timeoutMs'),

@@ -54,6 +54,7 @@ const logoutResult: JsonObject = {
 
 const GATEWAY_ERRORS: JsonObject = {
   '404': errorResponse('No such instance'),
+  '409': errorResponse('The instance is stopped (INSTANCE_STOPPED); POST /api/instances/{userId}/start first'),
   '501': errorResponse('The WhatsApp plugin is not installed in the instance (WHATSAPP_PLUGIN_MISSING)'),
   '503': errorResponse('The instance is not ready or its gateway is unavailable (see Retry-After)'),
   '504': errorResponse('The gateway did not answer in time'),
@@ -70,9 +71,9 @@ export const whatsappPaths: JsonObject = {
       responses: {
         '200': jsonResponse('A QR to show', qrIssued),
         '400': errorResponse('Invalid body'),
-        '409': errorResponse('WhatsApp is already linked (WHATSAPP_ALREADY_LINKED); send {"force":true} to link again'),
         '502': errorResponse("The gateway gave no QR (WHATSAPP_LOGIN_FAILED); the message is the gateway's, e.g. WhatsApp unreachable"),
         ...GATEWAY_ERRORS,
+        '409': errorResponse('WhatsApp is already linked (WHATSAPP_ALREADY_LINKED; send {"force":true} to link again), or the instance is stopped (INSTANCE_STOPPED)'),
       },
     },
   },

@@ -1,0 +1,35 @@
+// Fleet upgrades: start one, follow it.
+import { COMMON_ERRORS, errorResponse, jsonBody, jsonResponse, ref, type JsonObject } from '../components.js';
+
+export const fleetPaths: JsonObject = {
+  '/api/fleet/upgrade': {
+    post: {
+      operationId: 'fleetUpgrade',
+      summary: 'Roll every instance (or userIds) to imageTag, maxUnavailable at a time, each awaited until ready; the first failure stops it',
+      description:
+        'Answers 202 at once with the run (every instance "pending") and Location /api/fleet/upgrade/{id}; poll that until state is not ' +
+        '"running". Per instance: upgraded, failed (with why), or skipped (already on the tag, or not attempted after a failure). ' +
+        'Stopped instances get the tag and stay stopped. One run at a time; runs are kept in the manager\'s memory.',
+      requestBody: jsonBody('fleet-upgrade-request'),
+      responses: {
+        '202': jsonResponse('Started; follow the Location', ref('FleetUpgradeRun')),
+        '400': errorResponse('Invalid body, or a userId that is not an instance'),
+        '409': errorResponse('Another fleet upgrade is running (details.id)'),
+        '503': errorResponse('The runtime (cluster) is unreachable'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+  '/api/fleet/upgrade/{id}': {
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{12}$' } }],
+    get: {
+      operationId: 'fleetUpgradeStatus',
+      summary: 'A fleet upgrade\'s state and per-instance results so far',
+      responses: {
+        '200': jsonResponse('The run', ref('FleetUpgradeRun')),
+        '404': errorResponse('No such run (unknown, or older than the last 10, or from before a manager restart)'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+};

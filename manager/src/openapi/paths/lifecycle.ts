@@ -1,0 +1,69 @@
+// Stop, start and start progress of one instance.
+import { COMMON_ERRORS, errorResponse, jsonResponse, ref, userIdParameter, type JsonObject } from '../components.js';
+
+const progressEvent: JsonObject = {
+  type: 'object',
+  required: ['progress', 'message', 'ready', 'failed'],
+  properties: {
+    progress: { type: 'integer', minimum: 0, maximum: 100, description: 'Never decreases; 100 only when ready' },
+    message: { type: 'string', description: 'The step reached, e.g. "Successfully assigned ...", "pulling the image", "gateway ready"' },
+    ready: { type: 'boolean', description: 'The gateway accepts RPCs; the stream ends after this event' },
+    failed: { type: 'boolean', description: 'It will not become ready without a change (crash loop, image pull, deleted); the stream ends' },
+  },
+};
+
+export const lifecyclePaths: JsonObject = {
+  '/api/instances/{userId}/stop': {
+    parameters: [userIdParameter],
+    post: {
+      operationId: 'stopInstance',
+      summary: 'Stop an instance: compute scaled to zero (helm upgrade with replicas 0); data, Secret (token, secrets) and Service kept. Idempotent',
+      responses: {
+        '200': jsonResponse('Stopped (phase Stopped), also when it already was', ref('Instance')),
+        '400': errorResponse('Invalid userId'),
+        '404': errorResponse('No such instance'),
+        '409': errorResponse('Another operation on this instance is in progress'),
+        '502': errorResponse('The runtime failed to stop it'),
+        '503': errorResponse('The runtime (cluster) is unreachable'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+  '/api/instances/{userId}/start': {
+    parameters: [userIdParameter],
+    post: {
+      operationId: 'startInstance',
+      summary: 'Start a stopped instance with the same data, token and image tag. Idempotent',
+      responses: {
+        '200': jsonResponse('Already running and ready', ref('Instance')),
+        '202': jsonResponse('Starting (follow GET .../progress, or poll GET /api/instances/{userId} until phase Running)', ref('Instance')),
+        '400': errorResponse('Invalid userId'),
+        '404': errorResponse('No such instance'),
+        '409': errorResponse('Another operation on this instance is in progress'),
+        '502': errorResponse('The runtime failed to start it'),
+        '503': errorResponse('The runtime (cluster) is unreachable'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+  '/api/instances/{userId}/progress': {
+    parameters: [userIdParameter],
+    get: {
+      operationId: 'startProgress',
+      summary: 'Server-sent events following the instance to ready: `data: {"progress","message","ready","failed"}` per step, `: keepalive` every 15 s',
+      description:
+        'Helm runtime: from the pod\'s Events (Scheduled, Pulling, Pulled, Created, Started) and status, then readiness. Local runtime: ' +
+        'process started, gateway /healthz, ready. A stopped instance shows progress 0 and the stream waits for a start. ' +
+        'The stream ends after a ready or failed event; closing the connection stops it.',
+      responses: {
+        '200': {
+          description: 'An event stream; each event\'s data is a ProgressEvent',
+          content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-schema': progressEvent } },
+        },
+        '400': errorResponse('Invalid userId'),
+        '404': errorResponse('No such instance'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+};

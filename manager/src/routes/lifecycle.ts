@@ -1,0 +1,64 @@
+// Stop, start and start progress of one instance. Stop scales the compute to zero and keeps the
+// data, secrets and token; start brings it back; both are idempotent. Progress is a server-sent
+// event stream that ends with ready or failed.
+import type { AppRouter } from '../app-state.js';
+import { HttpError } from '../errors/http-error.js';
+import { ProgressEmitter } from '../lifecycle/start-progress.js';
+import type { Logger } from '../logger.js';
+import type { InstanceRuntime } from '../runtime/instance-runtime.js';
+import { assertUserId } from '../validation/user-id.js';
+import type { RouteDeps } from './route-deps.js';
+import { openSseStream, type SseStream } from './sse.js';
+
+export const LIFECYCLE_ROUTES = {
+  stop: '/api/instances/:userId/stop',
+  start: '/api/instances/:userId/start',
+  progress: '/api/instances/:userId/progress',
+} as const;
+
+export function registerLifecycleRoutes(router: AppRouter, deps: Required<Pick<RouteDeps, 'runtime' | 'lifecycle'>> & Pick<RouteDeps, 'progressKeepaliveMs'>): void {
+  router.post(LIFECYCLE_ROUTES.stop, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const instance = await deps.lifecycle.stop(userId);
+    ctx.state.log.info({ userId, phase: instance.phase }, 'instance stopped');
+    ctx.body = instance;
+  });
+
+  // 200 when it is already ready, 202 while it starts (follow GET .../progress or poll GET).
+  router.post(LIFECYCLE_ROUTES.start, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const instance = await deps.lifecycle.start(userId);
+    ctx.state.log.info({ userId, phase: instance.phase }, 'instance started');
+    ctx.status = instance.ready ? 200 : 202;
+    ctx.set('Location', `/api/instances/${userId}`);
+    ctx.body = instance;
+  });
+
+  router.get(LIFECYCLE_ROUTES.progress, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    // Unknown instances get the usual JSON 404, before the stream begins.
+    await deps.runtime.get(userId);
+    const stream = openSseStream(ctx, deps.progressKeepaliveMs === undefined ? {} : { keepaliveMs: deps.progressKeepaliveMs });
+    void followProgress(deps.runtime, userId, stream, ctx.state.log);
+  });
+}
+
+/** Sends the instance's progress until ready, failed or the client leaves; then ends the response. */
+export async function followProgress(runtime: Pick<InstanceRuntime, 'progress'>, userId: string, stream: SseStream, log: Logger): Promise<void> {
+  const emitter = new ProgressEmitter();
+  try {
+    for await (const observed of runtime.progress(userId, stream.signal)) {
+      const event = emitter.next(observed);
+      if (event) stream.send(event);
+      if (emitter.finished) break;
+    }
+  } catch (err) {
+    if (!stream.signal.aborted) {
+      const shown = err instanceof HttpError && err.expose;
+      if (!shown) log.warn({ err, userId }, 'progress stream failed');
+      stream.send(emitter.fail(shown ? err.message : 'cannot follow the instance (details are in the manager log)'));
+    }
+  } finally {
+    stream.close();
+  }
+}

@@ -1,0 +1,283 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
+import type { GatewayCaller } from '../../manager/src/rpc/instance-rpc.js';
+import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
+import { InstanceUpgradeFailed } from '../../manager/src/runtime/runtime-errors.js';
+import { TEST_API_KEY, startTestManager, type TestManager } from '../support/manager-app.js';
+import type { MemoryRuntime } from '../support/memory-runtime.js';
+
+const answeringPool: GatewayCaller = { call: async <T>() => ({ ok: true }) as T, evict: () => undefined };
+
+interface SseRead {
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly events: StartProgress[];
+  readonly comments: string[];
+}
+
+/** Reads an event stream until the server ends it (or `stopAfter` events, then the client hangs up). */
+function readSse(url: string, stopAfter?: number): Promise<SseRead> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { headers: { Authorization: `Bearer ${TEST_API_KEY}` } }, (res) => {
+      let buffer = '';
+      const events: StartProgress[] = [];
+      const comments: string[] = [];
+      const done = (): void => resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], events, comments });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith('data: ')) events.push(JSON.parse(block.slice(6)) as StartProgress);
+          else if (block.startsWith(':')) comments.push(block);
+          else buffer = `${block}\n\n${buffer}`;
+        }
+        if (stopAfter !== undefined && events.length >= stopAfter) {
+          req.destroy();
+          done();
+        }
+      });
+      res.on('end', done);
+    });
+    req.on('error', (err) => (stopAfter === undefined ? reject(err) : undefined));
+    req.end();
+  });
+}
+
+describe('stop, start, progress routes', () => {
+  let manager: TestManager<MemoryRuntime>;
+  afterEach(async () => manager?.close());
+
+  const api = (method: string, path: string, body?: unknown) => manager.http.request(method, path, { key: TEST_API_KEY, ...(body === undefined ? {} : { body }) });
+
+  async function start(keepaliveMs?: number): Promise<void> {
+    manager = await startTestManager({ pool: answeringPool, deps: keepaliveMs === undefined ? {} : { progressKeepaliveMs: keepaliveMs } });
+    manager.runtime.readyOnCreate = true;
+    expect((await api('POST', '/api/instances', { userId: 'alice' })).status).toBe(201);
+  }
+
+  it('stops (idempotent) and starts (idempotent), answering with the instance', async () => {
+    await start();
+    const stopped = await api('POST', '/api/instances/alice/stop');
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({ userId: 'alice', phase: 'Stopped', ready: false, imageTag: 'latest' });
+    expect((await api('POST', '/api/instances/alice/stop')).body).toMatchObject({ phase: 'Stopped' });
+    expect(manager.runtime.stops).toEqual(['alice']);
+    expect((await api('GET', '/api/instances/alice')).body).toMatchObject({ phase: 'Stopped' });
+
+    manager.runtime.readyOnCreate = false;
+    const starting = await api('POST', '/api/instances/alice/start');
+    expect(starting.status).toBe(202);
+    expect(starting.headers.get('location')).toBe('/api/instances/alice');
+    expect(starting.body).toMatchObject({ phase: 'Starting' });
+    manager.runtime.setReady('alice', true);
+    const again = await api('POST', '/api/instances/alice/start');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ phase: 'Running', ready: true });
+    expect(manager.runtime.starts).toEqual(['alice']);
+    expect(manager.logs()).toContain('"msg":"instance stopped"');
+  });
+
+  it('answers 404/400 for unknown or invalid users on every lifecycle route', async () => {
+    await start();
+    for (const [method, path] of [['POST', 'stop'], ['POST', 'start'], ['GET', 'progress']] as const) {
+      expect((await api(method, `/api/instances/nobody/${path}`)).status).toBe(404);
+      expect((await api(method, `/api/instances/Bad_Id/${path}`)).status).toBe(400);
+      expect((await manager.http.request(method, `/api/instances/alice/${path}`)).status).toBe(401);
+    }
+  });
+
+  it('refuses RPC, WhatsApp and VNC tickets to a stopped instance with 409 INSTANCE_STOPPED', async () => {
+    await start();
+    expect((await api('POST', '/api/instances/alice/rpc', { method: 'health' })).status).toBe(200);
+    await api('POST', '/api/instances/alice/stop');
+    for (const [method, path, body] of [
+      ['POST', 'rpc', { method: 'health' }],
+      ['POST', 'whatsapp/qr', {}],
+      ['POST', 'whatsapp/wait', {}],
+      ['GET', 'whatsapp/status', undefined],
+      ['POST', 'vnc/ticket', undefined],
+    ] as const) {
+      const res = await api(method, `/api/instances/alice/${path}`, body);
+      expect(res.status, path).toBe(409);
+      expect(res.body, path).toMatchObject({ code: 'INSTANCE_STOPPED', error: expect.stringContaining('/api/instances/alice/start') });
+    }
+  });
+
+  it('streams progress as server-sent events in increasing order and ends at ready', async () => {
+    await start();
+    manager.runtime.setReady('alice', false);
+    manager.runtime.progressSteps.set('alice', [
+      { progress: 0, message: 'stopped; waiting for a start', ready: false, failed: false },
+      { progress: 10, message: 'pod created', ready: false, failed: false },
+      { progress: 10, message: 'pod created', ready: false, failed: false },
+      { progress: 20, message: 'scheduled', ready: false, failed: false },
+      { progress: 15, message: 'a replaced pod', ready: false, failed: false },
+      { progress: 80, message: 'container started', ready: false, failed: false },
+    ]);
+    const reading = readSse(`${manager.http.url}/api/instances/alice/progress`);
+    setTimeout(() => manager.runtime.setReady('alice', true), 300);
+    const read = await reading;
+    expect(read.status).toBe(200);
+    expect(read.contentType).toMatch(/^text\/event-stream/);
+    expect(read.events.map((e) => e.progress)).toEqual([0, 10, 20, 80, 100]);
+    expect(read.events.at(-1)).toEqual({ progress: 100, message: 'gateway ready', ready: true, failed: false });
+    expect(manager.runtime.openProgressStreams).toBe(0);
+  });
+
+  it('ends at once for a ready instance, and with a failed event when the instance fails', async () => {
+    await start();
+    expect((await readSse(`${manager.http.url}/api/instances/alice/progress`)).events).toEqual([{ progress: 100, message: 'gateway ready', ready: true, failed: false }]);
+    manager.runtime.setReady('alice', false);
+    manager.runtime.progressSteps.set('alice', [
+      { progress: 35, message: 'pulling', ready: false, failed: false },
+      { progress: 0, message: 'openclaw: ImagePullBackOff', ready: false, failed: true },
+    ]);
+    const read = await readSse(`${manager.http.url}/api/instances/alice/progress`);
+    expect(read.events).toEqual([
+      { progress: 35, message: 'pulling', ready: false, failed: false },
+      { progress: 35, message: 'openclaw: ImagePullBackOff', ready: false, failed: true },
+    ]);
+  });
+
+  it('sends keepalive comments, and stops following when the client disconnects', async () => {
+    await start(50);
+    await api('POST', '/api/instances/alice/stop');
+    const read = await new Promise<SseRead>((resolve) => {
+      const req = httpRequest(`${manager.http.url}/api/instances/alice/progress`, { headers: { Authorization: `Bearer ${TEST_API_KEY}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if ((text.match(/: keepalive/g) ?? []).length >= 2) {
+            req.destroy();
+            const events = text.split('\n\n').filter((b) => b.startsWith('data: ')).map((b) => JSON.parse(b.slice(6)) as StartProgress);
+            resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], events, comments: text.split('\n\n').filter((b) => b.startsWith(':')) });
+          }
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+    });
+    expect(read.events).toEqual([{ progress: 0, message: 'stopped', ready: false, failed: false }]);
+    expect(read.comments.slice(0, 2)).toEqual([': keepalive', ': keepalive']);
+    await expect.poll(() => manager.runtime.openProgressStreams, { timeout: 5000 }).toBe(0);
+  });
+
+  it('ends the stream with a failed event when the instance is deleted meanwhile', async () => {
+    await start();
+    await api('POST', '/api/instances/alice/stop');
+    const reading = readSse(`${manager.http.url}/api/instances/alice/progress`);
+    await expect.poll(() => manager.runtime.openProgressStreams).toBe(1);
+    await api('DELETE', '/api/instances/alice');
+    const read = await reading;
+    expect(read.events.at(-1)).toMatchObject({ failed: true, ready: false, message: 'Instance "alice" not found' });
+    expect(manager.runtime.openProgressStreams).toBe(0);
+  });
+});
+
+describe('fleet upgrade routes', () => {
+  let manager: TestManager<MemoryRuntime>;
+  afterEach(async () => manager?.close());
+
+  const api = (method: string, path: string, body?: unknown) => manager.http.request(method, path, { key: TEST_API_KEY, ...(body === undefined ? {} : { body }) });
+
+  async function start(users: readonly string[]): Promise<void> {
+    manager = await startTestManager();
+    manager.runtime.readyOnCreate = true;
+    for (const userId of users) await api('POST', '/api/instances', { userId });
+  }
+
+  async function finished(id: string): Promise<FleetUpgradeRun> {
+    return manager.app.fleet.finished(id);
+  }
+
+  it('answers 202 with the run and its Location, then reports every instance', async () => {
+    await start(['carol', 'alice', 'bob']);
+    await manager.runtime.stopInstance('carol');
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', maxUnavailable: 2 });
+    expect(res.status, res.text).toBe(202);
+    const run = res.body as FleetUpgradeRun;
+    expect(res.headers.get('location')).toBe(`/api/fleet/upgrade/${run.id}`);
+    expect(run).toMatchObject({ state: 'running', imageTag: 'v2', maxUnavailable: 2, timeoutSeconds: 600, finishedAt: null });
+    expect(run.results.map((r) => r.userId)).toEqual(['alice', 'bob', 'carol']);
+    await finished(run.id);
+    const status = await api('GET', `/api/fleet/upgrade/${run.id}`);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      state: 'succeeded',
+      counts: { upgraded: 3, failed: 0, skipped: 0, pending: 0, upgrading: 0 },
+      results: [
+        { userId: 'alice', status: 'upgraded', message: 'running v2' },
+        { userId: 'bob', status: 'upgraded', message: 'running v2' },
+        { userId: 'carol', status: 'upgraded', message: 'stopped; runs v2 at its next start' },
+      ],
+    });
+    expect((await manager.runtime.get('carol')).phase).toBe('Stopped');
+    expect((await api('GET', '/api/instances/carol')).body).toMatchObject({ imageTag: 'v2' });
+
+    const again = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', userIds: ['bob'] });
+    const second = await finished((again.body as FleetUpgradeRun).id);
+    expect(second.results).toEqual([{ userId: 'bob', status: 'skipped', message: 'already on v2' }]);
+  });
+
+  it('stops at the first failure and skips the rest; one run at a time', async () => {
+    await start(['u1', 'u2', 'u3', 'u4']);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    manager.runtime.upgradeHook = async (userId, tag) => {
+      await gate;
+      if (userId === 'u2') throw new InstanceUpgradeFailed(userId, tag, 'openclaw: ImagePullBackOff');
+    };
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'bad', maxUnavailable: 1, userIds: ['u1', 'u2', 'u3', 'u4'] });
+    const id = (res.body as FleetUpgradeRun).id;
+    const busy = await api('POST', '/api/fleet/upgrade', { imageTag: 'other' });
+    expect(busy.status).toBe(409);
+    expect(busy.body).toMatchObject({ code: 'FLEET_UPGRADE_IN_PROGRESS', details: { id } });
+    const during = (await api('GET', `/api/fleet/upgrade/${id}`)).body as FleetUpgradeRun;
+    expect(during.results.map((r) => r.status)).toEqual(['upgrading', 'pending', 'pending', 'pending']);
+    release();
+    const run = await finished(id);
+    expect(run.state).toBe('failed');
+    expect(run.results).toEqual([
+      { userId: 'u1', status: 'upgraded', message: 'running bad' },
+      { userId: 'u2', status: 'failed', message: 'Instance "u2" failed on bad: openclaw: ImagePullBackOff' },
+      { userId: 'u3', status: 'skipped', message: 'not attempted: the upgrade stopped after u2 failed' },
+      { userId: 'u4', status: 'skipped', message: 'not attempted: the upgrade stopped after u2 failed' },
+    ]);
+    expect((await manager.runtime.get('u3')).imageTag).toBe('latest');
+    expect(manager.logs()).toContain('"msg":"fleet upgrade finished"');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no tag', {}, 'imageTag: is required'],
+    ['bad tag', { imageTag: '-x' }, 'imageTag: must match'],
+    ['maxUnavailable 0', { imageTag: 'v2', maxUnavailable: 0 }, 'maxUnavailable: must be >= 1'],
+    ['maxUnavailable 51', { imageTag: 'v2', maxUnavailable: 51 }, 'maxUnavailable: must be <= 50'],
+    ['unknown field', { imageTag: 'v2', force: true }, 'force: is not a known field'],
+    ['empty subset', { imageTag: 'v2', userIds: [] }, 'userIds'],
+    ['duplicate ids', { imageTag: 'v2', userIds: ['alice', 'alice'] }, 'userIds'],
+    ['unknown instance', { imageTag: 'v2', userIds: ['alice', 'ghost'] }, 'userIds: no such instance: ghost'],
+  ])('refuses %s with 400', async (_name, body, message) => {
+    await start(['alice']);
+    const res = await api('POST', '/api/fleet/upgrade', body);
+    expect(res.status, res.text).toBe(400);
+    expect((res.body as { error: string }).error).toContain(message);
+  });
+
+  it('answers 404 for an unknown run id', async () => {
+    await start([]);
+    expect((await api('GET', '/api/fleet/upgrade/0123456789ab')).body).toMatchObject({ code: 'FLEET_UPGRADE_NOT_FOUND' });
+    expect((await api('GET', '/api/fleet/upgrade/nope')).status).toBe(404);
+  });
+
+  it('shows imageTag on instances', async () => {
+    await start(['alice']);
+    expect(((await api('GET', '/api/instances')).body as { instances: Instance[] }).instances[0]?.imageTag).toBe('latest');
+  });
+});
