@@ -8,8 +8,9 @@ import path from 'node:path';
 
 export const CAPTURE_DIR = path.resolve(import.meta.dirname, '../../.test-output/secret-scan');
 
-/** Shorter values are ordinary words more often than secrets. */
+/** Shorter or plainer values (e.g. "xxxxxxxx") are ordinary text more often than secrets. */
 const MIN_SECRET_LENGTH = 8;
+const MIN_DISTINCT_CHARS = 5;
 /** Anything shaped like a provider key counts as a leak even if no test declared it. */
 const SECRET_SHAPE = /sk-(?:ant|proj|or)?-?[A-Za-z0-9_-]{6,}/;
 const MAX_RECORD_CHARS = 64 * 1024;
@@ -34,7 +35,7 @@ export function recordOutput(source: string, text: string): void {
 
 /** Declares a value that must never appear in any manager output. */
 export function noteSecret(value: string | undefined): void {
-  if (value === undefined || value.length < MIN_SECRET_LENGTH || fileSecrets.has(value)) return;
+  if (value === undefined || value.length < MIN_SECRET_LENGTH || new Set(value).size < MIN_DISTINCT_CHARS || fileSecrets.has(value)) return;
   fileSecrets.add(value);
   ensureDir();
   // JSON per line: secrets may hold any character.

@@ -1,6 +1,6 @@
 // Integration setup file: every manager a test builds (createApp, createLogger) has its log lines and
-// its responses recorded, and the secrets it sees noted (its API key, presented keys, user secrets
-// in create bodies, gateway tokens it calls with). After each test file, that file's output is
+// its responses recorded, and the secrets it sees noted (its API key, the user secrets instances are
+// created with, the gateway tokens it calls with). After each test file, that file's output is
 // scanned; the global teardown (setup-secret-scan.ts) scans the whole run. The wrappers change no
 // behaviour: loggers still write what they wrote before, apps answer what they answered.
 import { Writable } from 'node:stream';
@@ -44,13 +44,12 @@ function bodyText(body: unknown, contentType: string): string | undefined {
 }
 
 const capture: AppMiddleware = async (ctx, next) => {
-  noteSecret(/^Bearer\s+(\S+)/i.exec(ctx.get('Authorization'))?.[1]);
-  if (typeof ctx.query.token === 'string') noteSecret(ctx.query.token);
   try {
     await next();
   } finally {
+    // The secrets an instance was created with (a refused body's values are the fuzz's noise).
     const secrets = (ctx.state.body as { secrets?: unknown } | undefined)?.secrets;
-    if (secrets && typeof secrets === 'object') for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
+    if (ctx.status < 300 && secrets && typeof secrets === 'object') for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
     const text = bodyText(ctx.body, ctx.response.type);
     recordOutput(`response ${ctx.method} ${ctx.path} ${ctx.status}`, `${JSON.stringify(ctx.response.headers)} ${text ?? ''}`);
   }
