@@ -20,6 +20,7 @@ describe('mapHelmError', () => {
     ['cluster unreachable', failed('Error: Kubernetes cluster unreachable: Get "https://10.0.0.1/version": dial tcp: connect: connection refused'), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['no such host', failed('Error: dial tcp: lookup api.example on 1.1.1.1:53: no such host'), 'uninstall', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['i/o timeout', failed('Error: Get "https://x/api": dial tcp 10.0.0.1:443: i/o timeout'), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
+    ['API server gone mid-answer', failed('Error: create: failed to create: unexpected error when reading response body. Please retry. Original error: unexpected EOF'), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['helm killed by our timeout', failed('', true), 'install', 503, 'RUNTIME_UNAVAILABLE', 'unreachable'],
     ['uninstall of an unknown release', failed('Error: uninstall: Release not loaded: alice-openclaw: release: not found'), 'uninstall', 404, 'INSTANCE_NOT_FOUND', 'not found'],
     ['upgrade of a release that is gone', failed('Error: UPGRADE FAILED: "alice-openclaw" has no deployed releases'), 'upgrade', 404, 'INSTANCE_NOT_FOUND', 'not found'],

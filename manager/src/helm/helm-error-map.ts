@@ -8,7 +8,8 @@ import { HelmCommandFailed, HelmNotFound } from './helm-errors.js';
 
 const IN_PROGRESS = /another operation \(install\/upgrade\/rollback\) is in progress/i;
 const SCHEMA = /values don't meet the specifications of the schema/i;
-const UNREACHABLE = /kubernetes cluster unreachable|connection refused|no such host|i\/o timeout|context deadline exceeded|tls handshake timeout|connection reset by peer|network is unreachable/i;
+// "unexpected EOF": the API server went away in the middle of answering (observed when it dies mid-install).
+const UNREACHABLE = /kubernetes cluster unreachable|connection refused|no such host|i\/o timeout|context deadline exceeded|tls handshake timeout|connection reset by peer|network is unreachable|unexpected EOF/i;
 const NOT_FOUND = /release: not found|not found$/im;
 const NAME_IN_USE = /cannot re-use a name that is still in use/i;
 const NO_DEPLOYED_RELEASE = /has no deployed releases/i;
