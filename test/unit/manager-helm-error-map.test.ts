@@ -10,6 +10,7 @@ const SCHEMA_STDERR = `Error: values don't meet the specifications of the schema
 openclaw:
 - at '/secrets': additional properties 'lower' not allowed
 - at '/userId': '1x' does not match pattern
+- at '': additional properties 'notAValue' not allowed
 `;
 
 describe('mapHelmError', () => {
@@ -51,6 +52,7 @@ describe('mapHelmError', () => {
     expect(schemaProblems(SCHEMA_STDERR)).toEqual([
       "at '/secrets': additional properties 'lower' not allowed",
       "at '/userId': '1x' does not match pattern",
+      "at '': additional properties 'notAValue' not allowed",
     ]);
   });
 });

@@ -17,12 +17,12 @@ const NO_DEPLOYED_RELEASE = /has no deployed releases/i;
 /** `upgrade` changes an existing release (stop, start, new image tag). */
 export type HelmOperation = 'install' | 'upgrade' | 'uninstall';
 
-/** Problems helm's schema check reported, e.g. ["at '/userId': ..."], field paths kept. */
+/** Problems helm's schema check reported, e.g. ["at '/userId': ..."], field paths kept ('' is the top level). */
 export function schemaProblems(stderr: string): string[] {
   return stderr
     .split('\n')
     .map((line) => line.trim().replace(/^-\s*/, ''))
-    .filter((line) => /^at '\//.test(line));
+    .filter((line) => /^at '(\/|')/.test(line));
 }
 
 /** Maps an error from running helm for `userId`; non-helm errors pass through. */
