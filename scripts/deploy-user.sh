@@ -6,6 +6,11 @@
 #   deploy-user.sh status  <userId>                 release status and the user's objects
 #   deploy-user.sh delete  <userId>                 uninstall; the data volume <userId>-openclaw-data stays
 #   deploy-user.sh purge   <userId>                 uninstall and delete the data volume
+#   deploy-user.sh upgrade-all <imageTag> [maxUnavailable]
+#                                                   roll every *-openclaw release in the namespace to imageTag,
+#                                                   maxUnavailable (default 1, at most 50) at a time, each
+#                                                   waited for; the first failure stops it (releases not yet
+#                                                   started are skipped); prints one result line per user
 #
 # Environment: NAMESPACE (openclaw), HELM_BIN, KUBECTL, TIMEOUT (10m), WAIT (true),
 # INGRESS_ENABLED (false: the post-renderer refuses Ingress objects unless this is true),
@@ -13,15 +18,17 @@
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 [ $# -ge 2 ] || usage
-action="$1"; user="$2"; values="${3:-}"
-[[ "$user" =~ ^[a-z](-?[a-z0-9])*$ && ${#user} -le 40 ]] ||
-  die "invalid userId '$user': lower-case letter first, then lower-case letters, digits and single dashes, at most 40 characters"
-
+action="$1"
 namespace="${NAMESPACE:-openclaw}"
-release="$user-openclaw"
+if [ "$action" != upgrade-all ]; then
+  user="$2"; values="${3:-}"
+  [[ "$user" =~ ^[a-z](-?[a-z0-9])*$ && ${#user} -le 40 ]] ||
+    die "invalid userId '$user': lower-case letter first, then lower-case letters, digits and single dashes, at most 40 characters"
+  release="$user-openclaw"
+fi
 helm="$("$ROOT/scripts/install-helm")"
 kubectl="$("$ROOT/scripts/install-helm" --kubectl)"
 
@@ -51,6 +58,54 @@ apply() { # apply <helm verb...>
   "$helm" "${args[@]}"
 }
 
+# One release to a new tag, keeping every value it has (secrets, token, replicas) from its last revision.
+upgrade_tag() { # upgrade_tag <release> <imageTag> <log file>
+  local args=(upgrade "$1" "$ROOT/chart" --namespace "$namespace" --reset-then-reuse-values --set-string "image.tag=$2"
+    --post-renderer openclaw-postrender --post-renderer-args "--ingress-enabled=${INGRESS_ENABLED:-false}")
+  if [ "${WAIT:-true}" = true ]; then args+=(--wait --timeout "${TIMEOUT:-10m}"); fi
+  "$helm" "${args[@]}" >"$3" 2>&1
+}
+
+upgrade_all() { # upgrade_all <imageTag> [maxUnavailable]
+  local tag="$1" max="${2:-1}"
+  [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
+  if ! [[ "$max" =~ ^[0-9]+$ ]] || ((max < 1 || max > 50)); then die "maxUnavailable must be an integer 1-50, got '$max'"; fi
+  ensure_postrenderer
+  local releases=()
+  mapfile -t releases < <("$helm" list --namespace "$namespace" --short --max 100000 --filter '^[a-z]([a-z0-9]|-[a-z0-9])*-openclaw$' | sort)
+  [ ${#releases[@]} -gt 0 ] || { say "no *-openclaw releases in namespace $namespace"; return 0; }
+  say "upgrading ${#releases[@]} release(s) in $namespace to $tag, $max at a time"
+
+  local logs; logs="$(mktemp -d)"
+  local -A running=() status=() note=()
+  local next=0 failed="" pid rel code
+  while :; do
+    while [ -z "$failed" ] && ((${#running[@]} < max && next < ${#releases[@]})); do
+      rel="${releases[next]}"; next=$((next + 1))
+      say "$rel: helm upgrade to $tag"
+      upgrade_tag "$rel" "$tag" "$logs/$rel.log" &
+      running[$!]="$rel"
+    done
+    ((${#running[@]} > 0)) || break
+    code=0
+    wait -n -p pid "${!running[@]}" || code=$?
+    rel="${running[$pid]}"; unset "running[$pid]"
+    if ((code == 0)); then
+      status[$rel]=upgraded; note[$rel]="running $tag"
+    else
+      status[$rel]=failed; note[$rel]="$(grep -v '^[[:space:]]*$' "$logs/$rel.log" | tail -n 1)"
+      failed="${failed:-$rel}"
+    fi
+    say "$rel: ${status[$rel]}"
+  done
+  rm -rf "$logs"
+
+  for rel in "${releases[@]}"; do
+    printf '%-44s %-9s %s\n' "${rel%-openclaw}" "${status[$rel]:-skipped}" "${note[$rel]:-not attempted: stopped after ${failed%-openclaw} failed}"
+  done
+  [ -z "$failed" ]
+}
+
 case "$action" in
   install) apply install ;;
   upgrade) apply upgrade ;;
@@ -69,5 +124,6 @@ case "$action" in
     "$kubectl" delete pvc "$user-openclaw-data" --namespace "$namespace" --ignore-not-found --wait
     say "purged $user: release and data volume removed"
     ;;
+  upgrade-all) upgrade_all "$2" "${3:-1}" ;;
   *) usage ;;
 esac
