@@ -10,11 +10,11 @@ import {
   GatewayRequestFailed,
   GatewayTimeout,
   GatewayUnavailable,
-  GatewayWebLoginFailed,
 } from '../../manager/src/gateway/gateway-errors.js';
 import { GatewayPool } from '../../manager/src/gateway/gateway-pool.js';
 import type { HelloOk } from '../../manager/src/gateway/protocol.js';
-import { parseWebLoginStart } from '../../manager/src/gateway/web-login.js';
+import { interpretLoginStart } from '../../manager/src/whatsapp/whatsapp-login.js';
+import { WhatsAppLoginFailed } from '../../manager/src/whatsapp/whatsapp-errors.js';
 import { type GatewayInstance, startInstance } from '../support/gateway-instance.js';
 
 const ADMIN_SCOPES = ['operator.read', 'operator.write', 'operator.admin', 'operator.pairing', 'operator.approvals'];
@@ -88,18 +88,18 @@ describe('requests', () => {
     expect(err).toMatchObject({ code: 'INVALID_REQUEST', method: 'channel.status' });
   });
 
-  it('turns the offline web.login.start answer (ok:true, only a message) into GatewayWebLoginFailed', async () => {
+  it('turns the offline web.login.start answer (ok:true, only a message) into WhatsAppLoginFailed', async () => {
     const payload = await client.request('web.login.start', { channel: 'whatsapp' }, { timeoutMs: 60_000 });
     expect(payload).not.toHaveProperty('qrDataUrl');
     expect(payload).toHaveProperty('message');
     const err = (() => {
       try {
-        parseWebLoginStart(payload);
+        interpretLoginStart(payload);
       } catch (e) {
         return e;
       }
     })();
-    expect(err).toBeInstanceOf(GatewayWebLoginFailed);
+    expect(err).toBeInstanceOf(WhatsAppLoginFailed);
     expect((err as Error).message).toBe((payload as { message: string }).message);
     expect((err as Error).message).toMatch(/WhatsApp login failed/);
   });

@@ -51,8 +51,6 @@ export class GatewayTimeout extends GatewayError {}
 export class GatewayUnavailable extends GatewayError {}
 /** The caller's AbortSignal fired before the answer came. */
 export class GatewayAborted extends GatewayError {}
-/** `web.login.*` answered ok:true without a QR or a link; the message is the gateway's reason. */
-export class GatewayWebLoginFailed extends GatewayError {}
 
 const SCOPE_CODES = new Set(['MISSING_SCOPE', 'FORBIDDEN']);
 
