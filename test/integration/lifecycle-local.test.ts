@@ -1,7 +1,8 @@
 // Stop, start, start progress and fleet upgrade on the local runtime, with the real entrypoint
 // running the pinned OpenClaw gateway: the state directory survives a stop, a stopped instance
 // answers 409 and stays stopped across a manager restart, start brings the same data back, and a
-// fleet upgrade really restarts the process and keeps the tag it recorded.
+// fleet upgrade (started with `helm openclaw upgrade-all`, the real helm running the plugin bundle)
+// really restarts the process and keeps the tag it recorded.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { createLogger } from '../../manager/src/logger.js';
 import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { LocalRuntime } from '../../manager/src/runtime/local/local-runtime.js';
 import { ensureOpenclaw, sessionProcesses } from '../support/gateway-instance.js';
+import { PLUGIN_DIRS, installPlugins, runHelm, type PluginHome } from '../support/helm.js';
 import { serveApp, type JsonResponse, type ManagerHttp } from '../support/manager-http.js';
 import { openSse } from '../support/sse-client.js';
 
@@ -31,6 +33,7 @@ describe('lifecycle on the local runtime', () => {
   let dataDir: string;
   let config: ManagerConfig;
   let manager: Manager;
+  let plugins: PluginHome;
 
   async function startManager(): Promise<Manager> {
     const logger = createLogger('warn');
@@ -77,6 +80,7 @@ describe('lifecycle on the local runtime', () => {
       OPENCLAW_IMAGE_TAG: 'v1',
     });
     manager = await startManager();
+    plugins = await installPlugins([PLUGIN_DIRS.openclaw]);
     expect([201, 202]).toContain((await api('POST', '/api/instances', { userId: 'alice', secrets: { ANTHROPIC_API_KEY: 'sk-ant-lifecycle' } })).status);
     await waitRunning('alice');
   }, 320_000);
@@ -86,6 +90,7 @@ describe('lifecycle on the local runtime', () => {
     for (const instance of await manager.runtime.list()) await manager.runtime.delete(instance.userId, { purge: true });
     await stopManager(manager);
     rmSync(dataDir, { recursive: true, force: true });
+    plugins?.remove();
   });
 
   it('stops: the processes end, the data stays, traffic gets 409, and a restarted manager leaves it stopped', async () => {
@@ -141,12 +146,17 @@ describe('lifecycle on the local runtime', () => {
     expect((await api('POST', '/api/instances/alice/start')).status).toBe(200);
   }, 320_000);
 
-  it('rolls to a new tag through a fleet upgrade: a new process, the tag kept across restart, stop and start', async () => {
+  it('rolls to a new tag with helm openclaw upgrade-all: a new process, the tag kept across restart, stop and start', async () => {
     const before = await waitRunning('alice');
-    const begun = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', maxUnavailable: 1, timeoutSeconds: 280 });
-    expect(begun.status, begun.text).toBe(202);
-    const run = await manager.app.fleet.finished((begun.body as FleetUpgradeRun).id);
-    expect(run).toMatchObject({ state: 'succeeded', results: [{ userId: 'alice', status: 'upgraded', message: 'running v2' }] });
+    const rolled = await runHelm(['openclaw', 'upgrade-all', '--image-tag', 'v2', '--max-unavailable', '1', '--timeout', '280s', '--manager-url', manager.http.url], {
+      env: { ...plugins.env, OPENCLAW_MANAGER_API_KEY: KEY },
+    });
+    expect(rolled.exitCode, `${rolled.stdout}\n${rolled.stderr}`).toBe(0);
+    const lines = rolled.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^fleet upgrade [0-9a-f]{12}: 1 instance\(s\) to v2, 1 at a time$/);
+    expect(lines[1]?.split(/\s+/)).toEqual(['alice', 'upgraded', 'running', 'v2']);
+    expect(lines[2]).toMatch(/^fleet upgrade [0-9a-f]{12} succeeded: 1 instance\(s\) to v2: 1 upgraded, 0 failed, 0 skipped$/);
+    expect(`${rolled.stdout}${rolled.stderr}`).not.toContain(KEY);
 
     const after = (await api('GET', '/api/instances/alice')).body as Instance;
     expect(after).toMatchObject({ phase: 'Running', imageTag: 'v2' });

@@ -44,6 +44,12 @@ describe('helm openclaw args: accepted', () => {
     { argv: ['vnc', 'alice'], env: { OPENCLAW_MANAGER_URL: 'http://m:3000' }, command: { kind: 'vnc', userId: 'alice', localPort: 0, connection: cluster } },
     { argv: ['--debug', 'status', 'alice'], command: { kind: 'status', userId: 'alice', json: false, connection: cluster } },
     { argv: ['rpc', 'alice', '--', 'status'], command: { kind: 'rpc', userId: 'alice', method: 'status', params: {}, timeoutMs: 30_000, connection: cluster } },
+    { argv: ['upgrade-all', '--image-tag', 'v2'], env: { OPENCLAW_MANAGER_URL: 'http://localhost:3000', OPENCLAW_MANAGER_API_KEY: KEY }, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, connection: manager } },
+    {
+      argv: ['upgrade-all', '--image-tag=2026.9.7', '--max-unavailable', '5', '--users', 'alice,bob', '--timeout', '5m', '--manager-url', 'http://localhost:3000', '--api-key', KEY],
+      command: { kind: 'upgrade-all', imageTag: '2026.9.7', maxUnavailable: 5, userIds: ['alice', 'bob'], timeoutSeconds: 300, connection: manager },
+    },
+    { argv: ['upgrade-all', '--help'], command: { kind: 'help', topic: 'upgrade-all' } },
   ])('$argv $env', ({ argv, env, command }) => {
     expect(parseArgs(argv, env ?? {}).command).toEqual(command);
   });
@@ -64,8 +70,17 @@ describe('helm openclaw args: accepted', () => {
 describe('helm openclaw args: refused with one clear line', () => {
   it.each<{ argv: string[]; env?: Env; message: string }>([
     { argv: ['link', 'alice'], message: 'unknown command "link" (see: helm openclaw --help)' },
+    { argv: ['upgrade-all', '--image-tag', 'v2'], message: 'upgrade-all goes through the manager: pass --manager-url' },
+    { argv: ['upgrade-all', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: 'upgrade-all needs --image-tag' },
+    { argv: ['upgrade-all', '--image-tag', '-v2', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '"-v2" is not an image tag' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--max-unavailable', '0', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '--max-unavailable must be an integer 1-50, got 0' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--max-unavailable', '51', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '--max-unavailable must be an integer 1-50' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--users', 'alice,Bob', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '--users must be user ids separated by commas, got "Bob"' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--timeout', '5s', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '--timeout must be between 10s and 1h' },
+    { argv: ['upgrade-all', 'alice', '--image-tag', 'v2', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: 'unexpected argument "alice"' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--manager-url', 'http://m:3000'], message: 'the manager needs an API key' },
     { argv: ['help', 'link'], message: 'unknown command "link"' },
-    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc)' },
+    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc, upgrade-all)' },
     { argv: ['pair'], message: 'pair needs a user id (see: helm openclaw pair --help)' },
     { argv: ['pair', 'Alice'], message: 'userId must match' },
     { argv: ['pair', 'a--b'], message: 'userId must match' },
@@ -134,6 +149,14 @@ describe('help', () => {
   });
 
   it('overall help lists every command', () => {
-    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>/);
+    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>[\s\S]*upgrade-all --image-tag/);
+  });
+
+  it('upgrade-all says it is manager-only and names the way without a manager', () => {
+    const text = helpText('upgrade-all');
+    expect(text).toContain('helm openclaw upgrade-all --image-tag T [--max-unavailable N]');
+    expect(text).toContain('Manager only');
+    expect(text).toContain('scripts/deploy-user.sh upgrade-all');
+    expect(text).toContain('--manager-url');
   });
 });

@@ -3,8 +3,9 @@
 // KUBECONFIG), so both places are read here and nowhere else.
 import { isValidUserId, USER_ID_RULE } from '../../../manager/src/validation/user-id.js';
 import { UsageError } from './errors.js';
+import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
 
-export const COMMANDS = ['pair', 'status', 'rpc', 'vnc'] as const;
+export const COMMANDS = ['pair', 'status', 'rpc', 'vnc', 'upgrade-all'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Where the instance is reached: through the manager when managerUrl is set, else the cluster. */
@@ -28,7 +29,8 @@ export type Command =
       readonly timeoutMs: number;
       readonly connection: Connection;
     }
-  | { readonly kind: 'vnc'; readonly userId: string; readonly localPort: number; readonly connection: Connection };
+  | { readonly kind: 'vnc'; readonly userId: string; readonly localPort: number; readonly connection: Connection }
+  | ({ readonly kind: 'upgrade-all'; readonly connection: Connection & { readonly managerUrl: string; readonly apiKey: string } } & UpgradeAllOptions);
 
 export interface ParsedArgs {
   readonly command: Command;
@@ -70,6 +72,9 @@ const OPTIONS: Readonly<Record<CommandName, Readonly<Record<string, OptionSpec>>
   status: { ...COMMON, json: { value: false } },
   rpc: { ...COMMON, timeout: { value: true } },
   vnc: { ...COMMON, port: { value: true } },
+  'upgrade-all': {
+    ...COMMON, 'image-tag': { value: true }, 'max-unavailable': { value: true }, users: { value: true }, timeout: { value: true },
+  },
 };
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -220,6 +225,13 @@ export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
   const { positionals, options } = scan([...rest.slice(1), ...switches], OPTIONS[command], command);
   const colors = !options.has('no-color') && !env.NO_COLOR;
   if (options.has('help')) return { ...help(command), colors };
+  if (command === 'upgrade-all') {
+    expectPositionals(positionals, 0, command);
+    const upgrade = parseUpgradeAll((name) => text(options, name), options.has('timeout') ? durationOption(options, 0, command) : undefined);
+    const connection = connectionOf(options, env, command);
+    requireManager(connection.managerUrl);
+    return { command: { kind: 'upgrade-all', ...upgrade, connection: connection as Connection & { managerUrl: string; apiKey: string } }, debug, colors };
+  }
   const userId = userIdOf(positionals, command);
   const connection = connectionOf(options, env, command);
   const done = (parsed: Command): ParsedArgs => ({ command: parsed, debug, colors });

@@ -5,9 +5,11 @@ import type { CommandIo } from './commands/command-io.js';
 import { runPair } from './commands/pair.js';
 import { runRpc } from './commands/rpc.js';
 import { runStatus } from './commands/status.js';
+import { runUpgradeAll } from './commands/upgrade-all.js';
 import { runVnc } from './commands/vnc.js';
 import { helpText } from './help.js';
 import { openInstanceAccess } from './instance-access.js';
+import { ManagerClient } from './manager-client.js';
 import { reportFailure } from './report-error.js';
 
 async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
@@ -18,6 +20,8 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
       return 0;
     case 'vnc':
       return runVnc(command, io);
+    case 'upgrade-all':
+      return runUpgradeAll(command, new ManagerClient({ baseUrl: command.connection.managerUrl, apiKey: command.connection.apiKey }), io);
     default: {
       const access = await openInstanceAccess(command.userId, command.connection);
       try {

@@ -56,3 +56,11 @@ export class PairingEnded extends Error {
     this.name = 'PairingEnded';
   }
 }
+
+/** A fleet upgrade ended with an instance that failed (the results were printed). */
+export class FleetUpgradeFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FleetUpgradeFailed';
+  }
+}

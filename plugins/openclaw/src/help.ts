@@ -22,6 +22,7 @@ Commands:
   status <userId>                WhatsApp link state of the instance
   rpc <userId> <method> [json]   call any gateway method, e.g. health, status, channels.status
   vnc <userId>                   port-forward the instance's browser screen (noVNC) and print its URL
+  upgrade-all --image-tag T      roll every instance to a new image tag through the manager
 
 Without --manager-url the plugin uses the cluster like helm does: it finds the pod labelled
 openclaw.ai/user=<userId>, reads the gateway token from Secret <userId>-openclaw and port-forwards.
@@ -76,6 +77,26 @@ http://127.0.0.1:6080/vnc.html. Runs until Ctrl-C. Needs cluster access (not the
 
 Options:
       --port P           local port (default: a free one)
+
+${CONNECTION}`,
+  'upgrade-all': `helm openclaw upgrade-all: roll every instance to a new image tag
+
+Usage:
+  helm openclaw upgrade-all --image-tag T [--max-unavailable N] [--users a,b] [--timeout 10m] --manager-url URL
+
+Starts the manager's fleet upgrade (POST /api/fleet/upgrade) and follows it: at most N instances are
+upgrading (so unavailable) at once, each one waited for until ready; the first failure stops the
+roll and the instances not yet started are skipped. Prints each instance's result as it comes and
+a summary; exits 0 when none failed, 1 otherwise. Ctrl-C stops following, not the upgrade.
+
+Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY. Without
+a manager, scripts/deploy-user.sh upgrade-all <imageTag> [maxUnavailable] does the same with helm.
+
+Options:
+      --image-tag T        the tag to roll to (required)
+      --max-unavailable N  instances upgrading at once, 1-50 (default 1)
+      --users a,b          only these instances, in this order (default: all)
+      --timeout DUR        how long one instance may take to be ready (default 10m; 10s-1h)
 
 ${CONNECTION}`,
 };

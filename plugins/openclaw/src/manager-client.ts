@@ -1,5 +1,6 @@
-// The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, and the RPC
-// proxy. The API key goes in the Authorization header only and never into a message.
+// The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, the RPC
+// proxy and fleet upgrades. The API key goes in the Authorization header only and never into a message.
+import type { FleetUpgradeRun } from '../../../manager/src/lifecycle/fleet-upgrades.js';
 import { WhatsAppAlreadyLinked } from '../../../manager/src/whatsapp/whatsapp-errors.js';
 import type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from '../../../manager/src/whatsapp/whatsapp-login.js';
 import type { WhatsAppStatus } from '../../../manager/src/whatsapp/whatsapp-status.js';
@@ -44,6 +45,16 @@ export class ManagerClient {
   async rpc(userId: string, method: string, params: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
     const answer = await this.send<{ result: unknown }>('POST', `${this.instance(userId)}/rpc`, { method, params, timeoutMs }, signal);
     return answer.result;
+  }
+
+  /** POST /api/fleet/upgrade: starts a fleet upgrade; the run as it begins (every instance pending). */
+  fleetUpgrade(body: { imageTag: string; maxUnavailable: number; userIds?: readonly string[]; timeoutSeconds?: number }, signal?: AbortSignal): Promise<FleetUpgradeRun> {
+    return this.send<FleetUpgradeRun>('POST', '/api/fleet/upgrade', body, signal);
+  }
+
+  /** GET /api/fleet/upgrade/:id */
+  fleetUpgradeStatus(id: string, signal?: AbortSignal): Promise<FleetUpgradeRun> {
+    return this.send<FleetUpgradeRun>('GET', `/api/fleet/upgrade/${encodeURIComponent(id)}`, undefined, signal);
   }
 
   private instance(userId: string): string {

@@ -4,6 +4,7 @@ import { GatewayError } from '../../../manager/src/gateway/gateway-errors.js';
 import { HttpError } from '../../../manager/src/errors/http-error.js';
 import {
   ClusterUnavailable,
+  FleetUpgradeFailed,
   InstanceNotFoundInCluster,
   ManagerRequestFailed,
   ManagerUnreachable,
@@ -18,6 +19,7 @@ export const EXIT_INTERRUPTED = 130;
 
 const EXPECTED = [
   UsageError,
+  FleetUpgradeFailed,
   ManagerUnreachable,
   ManagerRequestFailed,
   InstanceNotFoundInCluster,
