@@ -7,47 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayClient } from '../manager/src/gateway/gateway-client.js';
-import { GatewayPool } from '../manager/src/gateway/gateway-pool.js';
 import { type GatewayInstance, rssBytes, startInstance } from '../test/support/gateway-instance.js';
+import { freshHealth, pooledHealth } from './lib/gateway-calls.js';
+import { ms, percentile } from './lib/stats.js';
 
 const calls = Number(process.argv[2] ?? 200);
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-};
-const ms = (n: number): string => `${n.toFixed(2)} ms`;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-async function pooled(instance: GatewayInstance): Promise<number[]> {
-  const pool = new GatewayPool();
-  const target = { url: instance.gatewayUrl, token: instance.token };
-  await pool.call('bench', target, 'health');
-  const out: number[] = [];
-  for (let i = 0; i < calls; i++) out.push(await timed(() => pool.call('bench', target, 'health')));
-  await pool.closeAll();
-  return out;
-}
-
-async function fresh(instance: GatewayInstance): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < Math.min(calls, 100); i++) {
-    out.push(
-      await timed(async () => {
-        const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
-        await client.request('health');
-        await client.close();
-      }),
-    );
-  }
-  return out;
-}
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'openclaw-bench-'));
 let instance: GatewayInstance | undefined;
@@ -70,8 +34,9 @@ try {
   }
   const breakdown = [...byName].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(0)}`).join(', ');
 
-  const reused = await pooled(instance);
-  const perCall = await fresh(instance);
+  const target = { url: instance.gatewayUrl, token: instance.token };
+  const reused = await pooledHealth(target, calls);
+  const perCall = await freshHealth(target, Math.min(calls, 100));
   const ports = instance.ports;
   await instance.stop();
   instance = await startInstance({ browser: true, stateDir, ports });
