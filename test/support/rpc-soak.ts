@@ -34,6 +34,7 @@ export async function soakRpc(options: SoakOptions): Promise<SoakResult> {
       ratePerSecond: options.ratePerSecond,
       durationMs: options.durationMs,
     });
+    rss.push([Date.now() - started, rssBytes(options.managerPid)]);
     return { ...result, rss };
   } finally {
     for (const timer of timers) clearTimeout(timer);

@@ -65,7 +65,13 @@ export async function startThrowawayCluster(options: ThrowawayClusterOptions = {
     const result = await execa('bash', [SCRIPT, 'up'], { env, reject: false });
     if (result.exitCode !== 0) throw new Error(`scripts/test-cluster up (${stateDir}) failed:\n${result.stderr.slice(-3000)}`);
   };
-  await up();
+  try {
+    await up();
+  } catch (err) {
+    // Whatever did start must not outlive the failure.
+    await execa('bash', [SCRIPT, 'down'], { env, reject: false });
+    throw err;
+  }
   const apiServerPid = (): number => Number(readFileSync(path.join(stateDir, 'pids', 'kube-apiserver.pid'), 'utf8').split(' ')[0]);
   return {
     kubeconfig: path.join(stateDir, 'kubeconfig'),
