@@ -1,0 +1,91 @@
+// `health` through the manager (POST /api/instances/:id/rpc over HTTP keep-alive, the manager as
+// `npm start` runs it, local runtime) against straight to the same gateway on a pooled connection
+// (the baseline) and on a new connection per call. Latency: sequential calls, the three paths
+// interleaved in rounds. Throughput: 32 calls in flight for a fixed time, manager vs pooled.
+// Targets: the manager adds <= 1 ms at p50 and keeps >= 80% of the direct throughput.
+// Run: npx tsx bench/rpc-latency.ts [calls per path, default 1000] [throughput seconds, default 10]
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayPool } from '../manager/src/gateway/gateway-pool.js';
+import { freshHealth, pooledHealth } from './lib/gateway-calls.js';
+import { startLocalInstance, type LocalBenchInstance } from './lib/local-instance.js';
+import { machine, ms, percentile, timed, verdict } from './lib/stats.js';
+
+const calls = Number(process.argv[2] ?? 1000);
+const throughputSeconds = Number(process.argv[3] ?? 10);
+const ROUNDS = 5;
+const IN_FLIGHT = 32;
+
+function managerCaller(bench: LocalBenchInstance): () => Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  const url = new URL(`/api/instances/${bench.userId}/rpc`, bench.manager.url);
+  const body = JSON.stringify({ method: 'health' });
+  const headers = { Authorization: `Bearer ${bench.apiKey}`, 'Content-Type': 'application/json', 'Content-Length': String(body.length) };
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`manager answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/** Calls per second with `inFlight` concurrent callers for `seconds`. */
+async function throughput(call: () => Promise<unknown>, seconds: number, inFlight: number): Promise<number> {
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < deadline) {
+      await call();
+      done += 1;
+    }
+  }));
+  return done / ((performance.now() - started) / 1000);
+}
+
+const bench = await startLocalInstance();
+try {
+  await sleep(10_000); // let the instance's start-up work settle
+  const viaManager = managerCaller(bench);
+  for (let i = 0; i < 50; i++) await viaManager();
+  const manager: number[] = [];
+  const pooled: number[] = [];
+  const fresh: number[] = [];
+  const perRound = Math.ceil(calls / ROUNDS);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < perRound; i++) manager.push(await timed(viaManager));
+    pooled.push(...(await pooledHealth(bench.target, perRound)));
+    fresh.push(...(await freshHealth(bench.target, Math.ceil(perRound / 5))));
+  }
+
+  const pool = new GatewayPool();
+  const direct = (): Promise<unknown> => pool.call('bench', bench.target, 'health');
+  await direct();
+  const directRates: number[] = [];
+  const managerRates: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    directRates.push(await throughput(direct, throughputSeconds / 2, IN_FLIGHT));
+    managerRates.push(await throughput(viaManager, throughputSeconds / 2, IN_FLIGHT));
+  }
+  await pool.closeAll();
+  const directRate = directRates.reduce((a, b) => a + b, 0) / directRates.length;
+  const managerRate = managerRates.reduce((a, b) => a + b, 0) / managerRates.length;
+
+  const added = percentile(manager, 50) - percentile(pooled, 50);
+  const kept = managerRate / directRate;
+  console.log(`machine: ${await machine()}`);
+  console.log(`health latency, ${manager.length} calls per path (p50 / p99):`);
+  console.log(`  through the manager (HTTP keep-alive): ${ms(percentile(manager, 50))} / ${ms(percentile(manager, 99))}`);
+  console.log(`  direct, pooled connection (baseline):  ${ms(percentile(pooled, 50))} / ${ms(percentile(pooled, 99))}`);
+  console.log(`  direct, new connection per call (${fresh.length}): ${ms(percentile(fresh, 50))} / ${ms(percentile(fresh, 99))}`);
+  console.log(`  manager adds ${ms(added)} at p50 (${(percentile(manager, 50) / percentile(pooled, 50)).toFixed(2)}x the baseline); new connection = ${(percentile(fresh, 50) / percentile(pooled, 50)).toFixed(1)}x`);
+  console.log(`health throughput, ${IN_FLIGHT} in flight, ${throughputSeconds} s each:`);
+  console.log(`  direct, pooled: ${directRate.toFixed(0)}/s; through the manager: ${managerRate.toFixed(0)}/s (${(kept * 100).toFixed(0)}% of direct)`);
+  console.log(`latency target (<= 1 ms added at p50): ${verdict(added <= 1)}`);
+  console.log(`throughput target (>= 80% of direct): ${verdict(kept >= 0.8)}`);
+} finally {
+  await bench.close();
+}
