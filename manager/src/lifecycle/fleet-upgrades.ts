@@ -67,7 +67,7 @@ export class FleetUpgrades {
 
   constructor(private readonly options: FleetUpgradesOptions) {}
 
-  /** Validates the targets and starts the run; its status at once (every instance pending). */
+  /** Validates the targets and starts the run; its status at once (the first ones already upgrading). */
   async begin(request: FleetUpgradeBody): Promise<FleetUpgradeRun> {
     const running = [...this.runs.values()].find((r) => r.state === 'running');
     if (running) throw new FleetUpgradeInProgress(running.id);

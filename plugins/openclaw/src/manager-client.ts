@@ -47,7 +47,7 @@ export class ManagerClient {
     return answer.result;
   }
 
-  /** POST /api/fleet/upgrade: starts a fleet upgrade; the run as it begins (every instance pending). */
+  /** POST /api/fleet/upgrade: starts a fleet upgrade; the run as it begins. */
   fleetUpgrade(body: { imageTag: string; maxUnavailable: number; userIds?: readonly string[]; timeoutSeconds?: number }, signal?: AbortSignal): Promise<FleetUpgradeRun> {
     return this.send<FleetUpgradeRun>('POST', '/api/fleet/upgrade', body, signal);
   }

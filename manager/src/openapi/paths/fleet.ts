@@ -7,7 +7,7 @@ export const fleetPaths: JsonObject = {
       operationId: 'fleetUpgrade',
       summary: 'Roll every instance (or userIds) to imageTag, maxUnavailable at a time, each awaited until ready; the first failure stops it',
       description:
-        'Answers 202 at once with the run (every instance "pending") and Location /api/fleet/upgrade/{id}; poll that until state is not ' +
+        'Answers 202 at once with the run (the first instances "upgrading", the others "pending") and Location /api/fleet/upgrade/{id}; poll that until state is not ' +
         '"running". Per instance: upgraded, failed (with why), or skipped (already on the tag, or not attempted after a failure). ' +
         'Stopped instances get the tag and stay stopped. One run at a time; runs are kept in the manager\'s memory.',
       requestBody: jsonBody('fleet-upgrade-request'),
