@@ -9,7 +9,6 @@ import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs, type Reuse
 import { mapHelmError, type HelmOperation } from '../../helm/helm-error-map.js';
 import { runHelm, type HelmRunner } from '../../helm/spawn.js';
 import type { Logger } from '../../logger.js';
-import { ChangeSignal } from '../change-signal.js';
 import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
@@ -20,9 +19,8 @@ import {
 } from '../runtime-errors.js';
 import { fillUrlTemplate } from '../url-template.js';
 import { UserLocks } from '../user-lock.js';
-import { helmStartProgress } from './helm-progress.js';
-import { currentPod, describeInstance } from './instance-status.js';
-import { PodEvents } from './pod-events.js';
+import { describeInstance } from './instance-status.js';
+import { helmProgressStream } from './progress-stream.js';
 import { ReleaseRecovery } from './release-recovery.js';
 import { renderValues } from './render-values.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
@@ -45,8 +43,6 @@ export interface HelmRuntimeOptions {
 const TOKEN_TTL_MS = 60_000;
 // How long a helm upgrade's new spec may take to reach the watch cache.
 const APPLY_SEEN_MS = 30_000;
-// A progress stream looks again at least this often, change or not.
-const PROGRESS_RECHECK_MS = 5_000;
 
 export class HelmRuntime implements InstanceRuntime {
   readonly kind = 'helm' as const;
@@ -175,25 +171,10 @@ export class HelmRuntime implements InstanceRuntime {
     });
   }
 
-  async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
+  progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
     this.requireCache();
-    const { namespace } = this.options.config;
-    const events = new PodEvents({ kubeConfig: this.options.kubeConfig, namespace, logger: this.options.logger });
-    const changed = new ChangeSignal();
-    const unsubscribe = [this.cache.onChange(() => changed.notify()), events.onChange(() => changed.notify())];
-    try {
-      while (!signal.aborted) {
-        const deployment = this.cache.deployment(userId);
-        if (!deployment) throw new InstanceNotFound(userId);
-        const pods = this.cache.pods(userId);
-        events.follow(currentPod(pods)?.metadata?.name);
-        yield helmStartProgress({ userId, namespace, deployment, pods, pvc: this.cache.pvc(userId), events: events.events() });
-        await changed.next(signal, PROGRESS_RECHECK_MS);
-      }
-    } finally {
-      for (const off of unsubscribe) off();
-      await events.close();
-    }
+    const { kubeConfig, logger, config } = this.options;
+    return helmProgressStream({ cache: this.cache, kubeConfig, namespace: config.namespace, logger }, userId, signal);
   }
 
   async gatewayTarget(userId: string): Promise<GatewayTarget> {
