@@ -59,8 +59,9 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
     runtime: deps.runtime,
     stop: (userId) => lifecycle.stop(userId),
-    // RPC (WhatsApp included) and VNC traffic both count.
+    // RPC (WhatsApp included) and VNC traffic both count; a call under way or a viewer connected is use.
     lastActivity: (userId) => latest(rpc.activity.lastActivity(userId), vnc.activity.lastActivity(userId)),
+    busy: (userId) => rpc.busy(userId) || vnc.sessions.count(userId) > 0,
     idleAfterMs: config.idleStopAfterMs,
     logger: logger.child({ component: 'idle-stop' }),
   });

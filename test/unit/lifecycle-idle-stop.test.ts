@@ -26,6 +26,13 @@ describe('decideIdleStops', () => {
     expect(decision.readySince.get('a')).toBe(100 * MIN);
   });
 
+  it('never stops an instance in use right now (a call under way, a viewer connected)', () => {
+    const decision = decideIdleStops(instances, {
+      now: 100 * MIN, idleAfterMs: MIN, lastActivity: () => 0, busy: (u) => u === 'a', readySince: new Map([['a', 0], ['b', 0]]),
+    });
+    expect(decision.stop.map((s) => s.userId)).toEqual(['b']);
+  });
+
   it('never stops what is not ready, and forgets it', () => {
     const decision = decideIdleStops(instances, { now: 100 * MIN, idleAfterMs: MIN, lastActivity: () => undefined, readySince: new Map([['c', 0]]) });
     expect(decision.stop.map((s) => s.userId)).toEqual([]);
@@ -126,5 +133,27 @@ describe('idle stop in the app, real sweep and clock', () => {
     expect(m.runtime.deleted).toEqual([]);
     const lines = m.logs().split('\n').filter((l) => l.includes('instance stopped after being idle'));
     expect(lines.map((l) => (JSON.parse(l) as { userId: string }).userId).sort()).toEqual(['alice', 'bob']);
+  }, 30_000);
+
+  it('does not stop an instance while a long call to it is under way (a WhatsApp wait)', async () => {
+    let release: () => void = () => undefined;
+    const slowPool: GatewayCaller = {
+      call: <T>() => new Promise<T>((resolve) => {
+        release = () => resolve({ ok: true } as T);
+      }),
+      evict: () => undefined,
+    };
+    const m = await startTestManager({ pool: slowPool, env: { OPENCLAW_IDLE_STOP_AFTER: '1s' } });
+    manager = m;
+    m.runtime.readyOnCreate = true;
+    await m.http.request('POST', '/api/instances', { key: TEST_API_KEY, body: { userId: 'carol' } });
+    m.app.idleStop?.start();
+    const call = m.http.request('POST', '/api/instances/carol/rpc', { key: TEST_API_KEY, body: { method: 'web.login.wait', timeoutMs: 60_000 } });
+    // Many sweeps pass with the call open for longer than the idle period.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await m.runtime.get('carol')).phase).toBe('Running');
+    release();
+    expect((await call).status).toBe(200);
+    await expect.poll(async () => (await m.runtime.get('carol')).phase, { timeout: 10_000, interval: 100 }).toBe('Stopped');
   }, 30_000);
 });

@@ -2,6 +2,7 @@
 // manager for `idleAfterMs` (OPENCLAW_IDLE_STOP_AFTER). Idle time counts from the last activity, or
 // from when this manager first saw the instance ready if that is later: a freshly started instance,
 // or one that was running before the manager started, gets the full period before it is stopped.
+// An instance in use right now (an RPC under way, a viewer on its screen) is never idle.
 import type { Logger } from '../logger.js';
 import type { Instance, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { OperationInProgress } from '../runtime/runtime-errors.js';
@@ -12,6 +13,8 @@ export interface IdleDecisionInput {
   readonly idleAfterMs: number;
   /** Last activity on the instance in ms since the epoch, or undefined when none was seen. */
   readonly lastActivity: (userId: string) => number | undefined;
+  /** In use right now, whatever the last activity says (default: never). */
+  readonly busy?: (userId: string) => boolean;
   /** When each instance was first seen ready (by an earlier sweep). */
   readonly readySince: ReadonlyMap<string, number>;
 }
@@ -30,7 +33,8 @@ export function decideIdleStops(instances: readonly Pick<Instance, 'userId' | 'r
     if (!ready) continue;
     const since = input.readySince.get(userId) ?? input.now;
     readySince.set(userId, since);
-    const idleMs = input.now - Math.max(since, input.lastActivity(userId) ?? Number.NEGATIVE_INFINITY);
+    const last = input.busy?.(userId) === true ? input.now : input.lastActivity(userId);
+    const idleMs = input.now - Math.max(since, last ?? Number.NEGATIVE_INFINITY);
     if (idleMs >= input.idleAfterMs) stop.push({ userId, idleMs });
   }
   return { stop, readySince };
@@ -46,6 +50,8 @@ export interface IdleStopperOptions {
   /** Stops one instance (the same path as POST .../stop). */
   readonly stop: (userId: string) => Promise<unknown>;
   readonly lastActivity: (userId: string) => number | undefined;
+  /** In use right now (default: never). */
+  readonly busy?: (userId: string) => boolean;
   readonly idleAfterMs: number;
   readonly logger: Logger;
   /** Clock in ms (default Date.now); tests pass their own. */
@@ -97,7 +103,10 @@ export class IdleStopper {
       logger.warn({ err }, 'idle stop: cannot list instances; next sweep retries');
       return [];
     }
-    const decision = decideIdleStops(instances, { now: this.now(), idleAfterMs, lastActivity: this.options.lastActivity, readySince: this.readySince });
+    const decision = decideIdleStops(instances, {
+      now: this.now(), idleAfterMs, lastActivity: this.options.lastActivity, readySince: this.readySince,
+      ...(this.options.busy ? { busy: this.options.busy } : {}),
+    });
     this.readySince = decision.readySince;
     const stopped: string[] = [];
     for (const { userId, idleMs } of decision.stop) {

@@ -23,6 +23,7 @@ export interface GatewayCaller {
 
 export class InstanceRpc {
   private readonly keys = new Map<string, string>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly runtime: InstanceRuntime,
@@ -41,18 +42,32 @@ export class InstanceRpc {
     const instance = await this.runtime.get(userId);
     assertServing(instance);
     this.activity.touch(userId);
-    const target = await this.runtime.gatewayTarget(userId);
-    const key = await this.keyFor(userId, target);
+    this.inFlight.set(userId, (this.inFlight.get(userId) ?? 0) + 1);
     try {
-      const result = await this.pool.call(key, target, request.method, request.params, { timeoutMs: request.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-      this.metrics?.recordRpc(request.method, 'ok');
-      return result;
-    } catch (err) {
-      const mapped = mapGatewayError(err);
-      const code = (mapped as { code?: unknown }).code;
-      this.metrics?.recordRpc(request.method, typeof code === 'string' ? code : 'ERROR');
-      throw mapped;
+      const target = await this.runtime.gatewayTarget(userId);
+      const key = await this.keyFor(userId, target);
+      try {
+        const result = await this.pool.call(key, target, request.method, request.params, { timeoutMs: request.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+        this.metrics?.recordRpc(request.method, 'ok');
+        return result;
+      } catch (err) {
+        const mapped = mapGatewayError(err);
+        const code = (mapped as { code?: unknown }).code;
+        this.metrics?.recordRpc(request.method, typeof code === 'string' ? code : 'ERROR');
+        throw mapped;
+      }
+    } finally {
+      const left = (this.inFlight.get(userId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(userId, left);
+      else this.inFlight.delete(userId);
+      // A long call (a WhatsApp wait) is activity until it ends, not only when it began.
+      this.activity.touch(userId);
     }
+  }
+
+  /** Whether a call to the user's gateway is under way right now. */
+  busy(userId: string): boolean {
+    return this.inFlight.has(userId);
   }
 
   /** Drops everything known about the user (after a delete). */
