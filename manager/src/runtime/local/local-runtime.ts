@@ -47,6 +47,8 @@ const STOPPED_MESSAGE = 'stopped (data kept); start it to run again';
 export class LocalRuntime implements InstanceRuntime {
   readonly kind = 'local' as const;
   private readonly tracked = new Map<string, Tracked>();
+  /** Gateway tokens by user: a token never changes while its instance exists, and every RPC needs it. */
+  private readonly tokens = new Map<string, string>();
   private readonly locks = new UserLocks();
   private readonly browser: BrowserSupport;
   /** Programs every instance needs (the entrypoint's forwarder). */
@@ -145,6 +147,7 @@ export class LocalRuntime implements InstanceRuntime {
       await this.supervisor.halt(entry);
       await rm(options.purge ? paths.userDir : paths.runtimeDir, { recursive: true, force: true });
       this.tracked.delete(userId);
+      this.tokens.delete(userId);
       return { userId, dataVolume };
     });
   }
@@ -206,7 +209,11 @@ export class LocalRuntime implements InstanceRuntime {
 
   async gatewayTarget(userId: string): Promise<GatewayTarget> {
     const entry = this.entry(userId);
-    const token = (await readFile(this.paths(userId).tokenFile, 'utf8')).trim();
+    let token = this.tokens.get(userId);
+    if (token === undefined) {
+      token = (await readFile(this.paths(userId).tokenFile, 'utf8')).trim();
+      this.tokens.set(userId, token);
+    }
     return { url: `ws://127.0.0.1:${entry.record.ports.gateway}`, token };
   }
 
