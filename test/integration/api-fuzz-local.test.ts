@@ -26,7 +26,8 @@ describe('API fuzz (local runtime)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'fuzz-local-'));
     const config = loadConfig({ ...(process.env as Record<string, string>), OPENCLAW_MANAGER_API_KEY: KEY, OPENCLAW_RUNTIME: 'local', OPENCLAW_LOCAL_DATA_DIR: dataDir, OPENCLAW_BIN: ensureOpenclaw() });
-    const logger = createLogger('warn');
+    // The fuzz's failed authentications are expected: only errors go to the console (all is captured).
+    const logger = createLogger('error');
     runtime = new LocalRuntime({
       dataDir, entrypoint: config.entrypoint, openclawBin: config.openclawBin, baseEnv: config.childEnv, logger,
       browser: { available: false, missing: ['(not needed here)'] },
