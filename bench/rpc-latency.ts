@@ -4,6 +4,7 @@
 // interleaved in rounds. Throughput: 32 calls in flight for a fixed time, manager vs pooled.
 // Targets: the manager adds <= 1 ms at p50 and keeps >= 80% of the direct throughput.
 // Run: npx tsx bench/rpc-latency.ts [calls per path, default 1000] [throughput seconds, default 10]
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayPool } from '../manager/src/gateway/gateway-pool.js';
@@ -32,6 +33,13 @@ function managerCaller(bench: LocalBenchInstance): () => Promise<void> {
     });
 }
 
+/** CPU time (user + system) `pid` has used so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Calls per second with `inFlight` concurrent callers for `seconds`. */
 async function throughput(call: () => Promise<unknown>, seconds: number, inFlight: number): Promise<number> {
   let done = 0;
@@ -55,8 +63,11 @@ try {
   const pooled: number[] = [];
   const fresh: number[] = [];
   const perRound = Math.ceil(calls / ROUNDS);
+  let managerCpu = 0;
   for (let round = 0; round < ROUNDS; round++) {
+    const cpuBefore = cpuMs(bench.manager.pid);
     for (let i = 0; i < perRound; i++) manager.push(await timed(viaManager));
+    managerCpu += cpuMs(bench.manager.pid) - cpuBefore;
     pooled.push(...(await pooledHealth(bench.target, perRound)));
     fresh.push(...(await freshHealth(bench.target, Math.ceil(perRound / 5))));
   }
@@ -82,6 +93,7 @@ try {
   console.log(`  direct, pooled connection (baseline):  ${ms(percentile(pooled, 50))} / ${ms(percentile(pooled, 99))}`);
   console.log(`  direct, new connection per call (${fresh.length}): ${ms(percentile(fresh, 50))} / ${ms(percentile(fresh, 99))}`);
   console.log(`  manager adds ${ms(added)} at p50 (${(percentile(manager, 50) / percentile(pooled, 50)).toFixed(2)}x the baseline); new connection = ${(percentile(fresh, 50) / percentile(pooled, 50)).toFixed(1)}x`);
+  console.log(`  the manager process used ${((managerCpu / manager.length) * 1000).toFixed(0)} µs of CPU per call`);
   console.log(`health throughput, ${IN_FLIGHT} in flight, ${throughputSeconds} s each:`);
   console.log(`  direct, pooled: ${directRate.toFixed(0)}/s; through the manager: ${managerRate.toFixed(0)}/s (${(kept * 100).toFixed(0)}% of direct)`);
   console.log(`latency target (<= 1 ms added at p50): ${verdict(added <= 1)}`);

@@ -64,9 +64,9 @@ export async function ensureNamespace(c: ScaleCluster, namespace: string): Promi
   throw new Error(`no default ServiceAccount in ${namespace}`);
 }
 
-/** Names of the releases in `namespace` (all of them: helm list stops at 256 without --max 0). */
-export async function releases(c: ScaleCluster, namespace: string): Promise<Set<string>> {
-  const listed = await runHelm(['list', '--namespace', namespace, '--max', '0', '--short'], { env: c.helmEnv });
+/** Names of the releases in `namespace` with those states (all of them: helm list stops at 256 without --max 0). */
+export async function releases(c: ScaleCluster, namespace: string, states: readonly string[] = ['--deployed']): Promise<Set<string>> {
+  const listed = await runHelm(['list', '--namespace', namespace, '--max', '0', '--short', ...states], { env: c.helmEnv });
   if (listed.exitCode !== 0) throw new Error(`helm list failed: ${listed.stderr}`);
   return new Set(listed.stdout.split('\n').filter((l) => l !== ''));
 }
@@ -77,6 +77,10 @@ export async function releases(c: ScaleCluster, namespace: string): Promise<Set<
  */
 export async function installReleases(c: ScaleCluster, namespace: string, userIds: readonly string[], concurrency = 4): Promise<{ seconds: number; installed: number }> {
   await ensureNamespace(c, namespace);
+  // An earlier run stopped mid-install leaves unfinished releases: remove them, then install afresh.
+  for (const stale of await releases(c, namespace, ['--pending', '--failed'])) {
+    await runHelm(['uninstall', stale, '--namespace', namespace, '--wait'], { env: c.helmEnv });
+  }
   const have = await releases(c, namespace);
   const todo = userIds.filter((u) => !have.has(releaseName(u)));
   const dir = mkdtempSync(path.join(tmpdir(), 'openclaw-bench-values-'));
@@ -93,7 +97,9 @@ export async function installReleases(c: ScaleCluster, namespace: string, userId
         release: releaseName(userId), chartDir: path.join(ROOT, 'chart'), namespace, valuesFile,
         postRenderer: 'openclaw-postrender', postRendererArgs: ['--ingress-enabled=false'], labels: { [USER_LABEL]: userId }, timeout: '5m',
       });
-      const result = await runHelm(args, { env: c.helmEnv });
+      let result = await runHelm(args, { env: c.helmEnv });
+      // A rebuild of the plugin bundle (any test run does one) can make one render fail; it wrote nothing yet.
+      for (let attempt = 1; result.exitCode !== 0 && /post render/.test(result.stderr) && attempt < 3; attempt++) result = await runHelm(args, { env: c.helmEnv });
       if (result.exitCode !== 0) throw new Error(`helm install ${userId} failed: ${result.stderr}`);
       done += 1;
       if (done % 100 === 0) process.stderr.write(`  installed ${done}/${todo.length} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
