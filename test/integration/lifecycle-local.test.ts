@@ -7,88 +7,39 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../manager/src/app.js';
-import { loadConfig, type ManagerConfig } from '../../manager/src/config.js';
-import { GatewayPool } from '../../manager/src/gateway/gateway-pool.js';
 import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
-import { createLogger } from '../../manager/src/logger.js';
+import type { ManagerConfig } from '../../manager/src/config.js';
 import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
-import { LocalRuntime } from '../../manager/src/runtime/local/local-runtime.js';
-import { ensureOpenclaw, sessionProcesses } from '../support/gateway-instance.js';
+import { sessionProcesses } from '../support/gateway-instance.js';
 import { PLUGIN_DIRS, installPlugins, runHelm, type PluginHome } from '../support/helm.js';
-import { serveApp, type JsonResponse, type ManagerHttp } from '../support/manager-http.js';
+import { type JsonResponse } from '../support/manager-http.js';
+import { localManagerConfig, startLocalManager, stopLocalManager, waitRunning, type LocalManager } from '../support/local-manager.js';
 import { openSse } from '../support/sse-client.js';
 
 const KEY = 'local-lifecycle-key-0123456789abcdef';
-const START_TIMEOUT_MS = 280_000;
-
-interface Manager {
-  readonly http: ManagerHttp;
-  readonly runtime: LocalRuntime;
-  readonly pool: GatewayPool;
-  readonly app: ReturnType<typeof createApp>;
-}
 
 describe('lifecycle on the local runtime', () => {
   let dataDir: string;
   let config: ManagerConfig;
-  let manager: Manager;
+  let manager: LocalManager;
   let plugins: PluginHome;
-
-  async function startManager(): Promise<Manager> {
-    const logger = createLogger('warn');
-    // Gateway-only: the browser stack is covered by the VNC suites; here it would only cost memory.
-    const runtime = new LocalRuntime({
-      dataDir, entrypoint: config.entrypoint, openclawBin: config.openclawBin, baseEnv: config.childEnv, logger, imageTag: config.imageTag,
-      browser: { available: false, missing: ['(turned off in this test)'] },
-    });
-    await runtime.start();
-    const pool = new GatewayPool();
-    const app = createApp(config, { runtime, pool, logger });
-    return { http: await serveApp(app), runtime, pool, app };
-  }
-
-  async function stopManager(m: Manager): Promise<void> {
-    await m.http.close();
-    await m.pool.closeAll();
-    await m.runtime.close();
-  }
 
   const api = (method: string, p: string, body?: unknown): Promise<JsonResponse> =>
     manager.http.request(method, p, { key: KEY, ...(body !== undefined ? { body } : {}) });
 
-  async function waitRunning(userId: string): Promise<Instance> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    let last: JsonResponse | undefined;
-    while (Date.now() < deadline) {
-      last = await api('GET', `/api/instances/${userId}`);
-      const instance = last.body as Instance;
-      if (last.status === 200 && instance.phase === 'Running' && instance.ready) return instance;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new Error(`${userId} did not become Running: ${last?.text}`);
-  }
-
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'lifecycle-local-'));
-    config = loadConfig({
-      ...(process.env as Record<string, string>),
-      OPENCLAW_MANAGER_API_KEY: KEY,
-      OPENCLAW_RUNTIME: 'local',
-      OPENCLAW_LOCAL_DATA_DIR: dataDir,
-      OPENCLAW_BIN: ensureOpenclaw(),
-      OPENCLAW_IMAGE_TAG: 'v1',
-    });
-    manager = await startManager();
+    config = localManagerConfig(KEY, dataDir, { OPENCLAW_IMAGE_TAG: 'v1' });
+    manager = await startLocalManager(config);
     plugins = await installPlugins([PLUGIN_DIRS.openclaw]);
     expect([201, 202]).toContain((await api('POST', '/api/instances', { userId: 'alice', secrets: { ANTHROPIC_API_KEY: 'sk-ant-lifecycle' } })).status);
-    await waitRunning('alice');
+    await waitRunning(manager.http, KEY, 'alice');
   }, 320_000);
 
   afterAll(async () => {
     if (!manager) return;
     for (const instance of await manager.runtime.list()) await manager.runtime.delete(instance.userId, { purge: true });
-    await stopManager(manager);
+    await stopLocalManager(manager);
     rmSync(dataDir, { recursive: true, force: true });
     plugins?.remove();
   });
@@ -115,8 +66,8 @@ describe('lifecycle on the local runtime', () => {
       expect(res.body, p).toMatchObject({ code: 'INSTANCE_STOPPED' });
     }
 
-    await stopManager(manager);
-    manager = await startManager();
+    await stopLocalManager(manager);
+    manager = await startLocalManager(config);
     // Several monitor rounds pass: a stopped record is not mistaken for a dead instance to restart.
     await new Promise((r) => setTimeout(r, 3000));
     expect((await api('GET', '/api/instances/alice')).body).toMatchObject({ phase: 'Stopped', runtime: { pid: null } });
@@ -140,14 +91,14 @@ describe('lifecycle on the local runtime', () => {
     expect(steps[0]).toBe(0);
     expect(steps.length).toBeGreaterThanOrEqual(3);
 
-    const instance = await waitRunning('alice');
+    const instance = await waitRunning(manager.http, KEY, 'alice');
     expect(readFileSync(path.join(instance.dataVolume.path ?? '', 'before-stop.txt'), 'utf8')).toBe('kept across stop and start');
     expect((await api('POST', '/api/instances/alice/rpc', { method: 'status' })).status).toBe(200);
     expect((await api('POST', '/api/instances/alice/start')).status).toBe(200);
   }, 320_000);
 
   it('rolls to a new tag with helm openclaw upgrade-all: a new process, the tag kept across restart, stop and start', async () => {
-    const before = await waitRunning('alice');
+    const before = await waitRunning(manager.http, KEY, 'alice');
     const rolled = await runHelm(['openclaw', 'upgrade-all', '--image-tag', 'v2', '--max-unavailable', '1', '--timeout', '280s', '--manager-url', manager.http.url], {
       env: { ...plugins.env, OPENCLAW_MANAGER_API_KEY: KEY },
     });
@@ -164,14 +115,14 @@ describe('lifecycle on the local runtime', () => {
     expect(sessionProcesses(before.runtime.pid as number)).toEqual([]);
     expect((await api('POST', '/api/instances/alice/rpc', { method: 'status' })).status).toBe(200);
 
-    await stopManager(manager);
-    manager = await startManager();
-    expect((await waitRunning('alice')).imageTag).toBe('v2');
+    await stopLocalManager(manager);
+    manager = await startLocalManager(config);
+    expect((await waitRunning(manager.http, KEY, 'alice')).imageTag).toBe('v2');
     expect((await api('POST', '/api/instances/alice/stop')).body).toMatchObject({ phase: 'Stopped', imageTag: 'v2' });
     const again = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2' });
     const second = await manager.app.fleet.finished((again.body as FleetUpgradeRun).id);
     expect(second.results).toEqual([{ userId: 'alice', status: 'skipped', message: 'already on v2' }]);
     expect((await api('POST', '/api/instances/alice/start')).status).toBe(202);
-    expect((await waitRunning('alice')).imageTag).toBe('v2');
+    expect((await waitRunning(manager.http, KEY, 'alice')).imageTag).toBe('v2');
   }, 600_000);
 });

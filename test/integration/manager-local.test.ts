@@ -4,63 +4,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../manager/src/app.js';
-import { loadConfig, type ManagerConfig } from '../../manager/src/config.js';
-import { GatewayPool } from '../../manager/src/gateway/gateway-pool.js';
-import { createLogger } from '../../manager/src/logger.js';
+import type { ManagerConfig } from '../../manager/src/config.js';
 import type { Instance } from '../../manager/src/runtime/instance-runtime.js';
-import { LocalRuntime } from '../../manager/src/runtime/local/local-runtime.js';
-import { ensureOpenclaw, sessionProcesses } from '../support/gateway-instance.js';
-import { serveApp, type JsonResponse, type ManagerHttp } from '../support/manager-http.js';
+import { sessionProcesses } from '../support/gateway-instance.js';
+import { type JsonResponse } from '../support/manager-http.js';
+import { localManagerConfig, startLocalManager, stopLocalManager, waitRunning, type LocalManager } from '../support/local-manager.js';
 
 const KEY = 'local-flow-key-0123456789abcdef';
 const OPENCLAW_VERSION = /^OPENCLAW_VERSION=(.+)$/m.exec(readFileSync('versions.env', 'utf8'))?.[1];
-const START_TIMEOUT_MS = 280_000;
-
-interface Manager {
-  readonly http: ManagerHttp;
-  readonly runtime: LocalRuntime;
-  readonly pool: GatewayPool;
-}
 
 describe('manager on the local runtime', () => {
   let dataDir: string;
   let config: ManagerConfig;
-  let manager: Manager;
-
-  async function startManager(): Promise<Manager> {
-    const logger = createLogger('warn');
-    // Gateway-only: the browser stack is covered by the VNC suites; here it would only cost memory.
-    const runtime = new LocalRuntime({
-      dataDir, entrypoint: config.entrypoint, openclawBin: config.openclawBin, baseEnv: config.childEnv, logger,
-      browser: { available: false, missing: ['(turned off in this test)'] },
-    });
-    await runtime.start();
-    const pool = new GatewayPool();
-    const http = await serveApp(createApp(config, { runtime, pool, logger }));
-    return { http, runtime, pool };
-  }
-
-  async function stopManager(m: Manager): Promise<void> {
-    await m.http.close();
-    await m.pool.closeAll();
-    await m.runtime.close();
-  }
+  let manager: LocalManager;
 
   const api = (method: string, p: string, body?: unknown): Promise<JsonResponse> =>
     manager.http.request(method, p, { key: KEY, ...(body !== undefined ? { body } : {}) });
-
-  async function waitRunning(userId: string): Promise<Instance> {
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    let last: JsonResponse | undefined;
-    while (Date.now() < deadline) {
-      last = await api('GET', `/api/instances/${userId}`);
-      const instance = last.body as Instance;
-      if (last.status === 200 && instance.phase === 'Running' && instance.ready) return instance;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new Error(`${userId} did not become Running: ${last?.text}`);
-  }
 
   function userProcesses(instance: Instance): number[] {
     return sessionProcesses(instance.runtime.pid as number);
@@ -68,20 +27,14 @@ describe('manager on the local runtime', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'manager-local-'));
-    config = loadConfig({
-      ...(process.env as Record<string, string>),
-      OPENCLAW_MANAGER_API_KEY: KEY,
-      OPENCLAW_RUNTIME: 'local',
-      OPENCLAW_LOCAL_DATA_DIR: dataDir,
-      OPENCLAW_BIN: ensureOpenclaw(),
-    });
-    manager = await startManager();
+    config = localManagerConfig(KEY, dataDir);
+    manager = await startLocalManager(config);
   });
 
   afterAll(async () => {
     if (!manager) return;
     for (const instance of await manager.runtime.list()) await manager.runtime.delete(instance.userId, { purge: true });
-    await stopManager(manager);
+    await stopLocalManager(manager);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -105,7 +58,7 @@ describe('manager on the local runtime', () => {
     const list = await api('GET', '/api/instances');
     expect((list.body as { instances: Instance[] }).instances.map((i) => i.userId)).toEqual(['alice']);
 
-    const running = await waitRunning('alice');
+    const running = await waitRunning(manager.http, KEY, 'alice');
     expect(running.runtime).toMatchObject({ kind: 'local', browser: { enabled: false } });
 
     const status = await api('POST', '/api/instances/alice/rpc', { method: 'status', params: {} });
@@ -141,7 +94,7 @@ describe('manager on the local runtime', () => {
     expect(readFileSync(path.join(stateDir, 'kept-note.txt'), 'utf8')).toBe('still here');
 
     expect([201, 202]).toContain((await api('POST', '/api/instances', { userId: 'alice' })).status);
-    const again = await waitRunning('alice');
+    const again = await waitRunning(manager.http, KEY, 'alice');
     expect(again.dataVolume.path).toBe(stateDir);
     expect(readFileSync(path.join(stateDir, 'kept-note.txt'), 'utf8')).toBe('still here');
 
@@ -170,18 +123,18 @@ describe('manager on the local runtime', () => {
 
   it('re-adopts running instances after a manager restart, and restarts dead ones from their record', async () => {
     await api('POST', '/api/instances', { userId: 'carol', secrets: { OPENAI_API_KEY: 'sk-carol' } });
-    const first = await waitRunning('carol');
+    const first = await waitRunning(manager.http, KEY, 'carol');
     writeFileSync(path.join(first.dataVolume.path ?? '', 'carol-note.txt'), 'survives restarts');
 
-    await stopManager(manager);
-    manager = await startManager();
-    const adopted = await waitRunning('carol');
+    await stopLocalManager(manager);
+    manager = await startLocalManager(config);
+    const adopted = await waitRunning(manager.http, KEY, 'carol');
     expect(adopted.runtime.pid).toBe(first.runtime.pid);
     expect(adopted.createdAt).toBe(first.createdAt);
     expect((await api('POST', '/api/instances/carol/rpc', { method: 'status' })).status).toBe(200);
 
     // The instance dies while no manager is watching: the next manager restarts it from its record.
-    await stopManager(manager);
+    await stopLocalManager(manager);
     for (const pid of userProcesses(first)) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -190,8 +143,8 @@ describe('manager on the local runtime', () => {
       }
     }
     await expect.poll(() => userProcesses(first), { timeout: 10_000 }).toEqual([]);
-    manager = await startManager();
-    const restarted = await waitRunning('carol');
+    manager = await startLocalManager(config);
+    const restarted = await waitRunning(manager.http, KEY, 'carol');
     expect(restarted.runtime.pid).not.toBe(first.runtime.pid);
     expect(restarted.createdAt).toBe(first.createdAt);
     expect(readFileSync(path.join(restarted.dataVolume.path ?? '', 'carol-note.txt'), 'utf8')).toBe('survives restarts');
