@@ -8,7 +8,7 @@ token clients keep their scopes (GHSA-rqpp-rjj8-7wv8); the token comes from the 
 {{- $gateway := dict "mode" "local" "bind" "loopback" "port" .Values.gateway.internalPort "auth" (dict "mode" "token") -}}
 {{- $base := dict "gateway" $gateway -}}
 {{- if .Values.browser.enabled -}}
-{{- $profile := dict "cdpUrl" "http://127.0.0.1:9222" "color" "#FF4500" -}}
+{{- $profile := dict "cdpUrl" "http://127.0.0.1:9222" -}}
 {{- $_ := set $base "browser" (dict "enabled" true "noSandbox" true "defaultProfile" "pod" "profiles" (dict "pod" $profile)) -}}
 {{- end -}}
 {{- $merged := mustMergeOverwrite $base (deepCopy .Values.config) -}}

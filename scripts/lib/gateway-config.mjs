@@ -15,7 +15,7 @@ export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
           enabled: true,
           noSandbox: true,
           defaultProfile: 'pod',
-          profiles: { pod: { cdpUrl: `http://127.0.0.1:${cdpPort}`, color: '#FF4500' } },
+          profiles: { pod: { cdpUrl: `http://127.0.0.1:${cdpPort}` } },
         }
       : { enabled: false },
   };

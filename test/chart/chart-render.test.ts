@@ -69,7 +69,7 @@ describe.each(scenarios)('chart render: $name', (s) => {
     expect(pod.containers).toHaveLength(1);
     const [c] = pod.containers;
     expect(c.image).toBe('us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:latest');
-    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
     expect(c.securityContext.capabilities.add).toBeUndefined();
     expect(c.envFrom).toEqual([{ secretRef: { name: full } }]);
     expect(c.livenessProbe.httpGet.path).toBe('/healthz');
@@ -161,7 +161,8 @@ describe('chart render: secrets, config and data', () => {
   it('configures the gateway on loopback behind the forwarder, with token auth and the in-pod browser', async () => {
     const config = JSON.parse(findObject(await renderChart([example]), 'ConfigMap').data?.['openclaw.json'] ?? '{}');
     expect(config.gateway).toEqual({ mode: 'local', bind: 'loopback', port: 18790, auth: { mode: 'token' } });
-    expect(config.browser).toMatchObject({ enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222' } } });
+    // Exactly this: the gateway rewrites the config at start when it finds a legacy key (e.g. a profile's color).
+    expect(config.browser).toEqual({ enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222' } } });
     const noBrowser = JSON.parse(findObject(await renderChart([example, valuesFile({ browser: { enabled: false } })]), 'ConfigMap').data?.['openclaw.json'] ?? '{}');
     expect(noBrowser.browser).toBeUndefined();
   });

@@ -55,6 +55,8 @@ export async function startThrowawayCluster(options: ThrowawayClusterOptions = {
     ...process.env,
     KUBECTL: kubectlBin(),
     OPENCLAW_TEST_CLUSTER_DIR: stateDir,
+    // One machine holds one real node: the shared cluster's.
+    OPENCLAW_TEST_CLUSTER_REAL_NODE: '0',
     OPENCLAW_TEST_CLUSTER_API_PORT: String(api),
     OPENCLAW_TEST_CLUSTER_ETCD_PORT: String(etcd),
     OPENCLAW_TEST_CLUSTER_ETCD_PEER_PORT: String(etcdPeer),

@@ -1,4 +1,4 @@
-// The images cannot be built here, so their Dockerfiles are read: every path they copy or run exists,
+// The Dockerfiles, read (scripts/build-image builds them, slowly): every path they copy or run exists,
 // the pins come from build args equal to versions.env, and ports/users match the chart's contract.
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -38,7 +38,7 @@ const copies = (ins: Instruction[]): { from?: string; sources: string[]; dest: s
 describe('Dockerfile.gke', () => {
   const ins = load('Dockerfile.gke');
 
-  it.each(['NODE_GATEWAY_VERSION', 'OPENCLAW_VERSION', 'OPENCLAW_WHATSAPP_VERSION'])('build arg %s defaults to versions.env', (name) => {
+  it.each(['NODE_GATEWAY_VERSION', 'OPENCLAW_VERSION', 'OPENCLAW_WHATSAPP_VERSION', 'NOVNC_VERSION'])('build arg %s defaults to versions.env', (name) => {
     expect(versions[name]).toBeTruthy();
     expect(all(ins, 'ARG')).toContain(`${name}=${versions[name]}`);
   });
@@ -48,7 +48,9 @@ describe('Dockerfile.gke', () => {
     const run = all(ins, 'RUN').join('\n');
     expect(run).toContain('"openclaw@${OPENCLAW_VERSION}"');
     expect(run).toContain('"npm:@openclaw/whatsapp@${OPENCLAW_WHATSAPP_VERSION}"');
+    expect(run).toContain('"@novnc/novnc@${NOVNC_VERSION}"');
     expect(run).not.toContain(versions.OPENCLAW_VERSION);
+    expect(run).not.toContain(`@novnc/novnc@${versions.NOVNC_VERSION}`);
   });
 
   it('runs the entrypoint it copies from scripts/ under tini', () => {
@@ -68,7 +70,19 @@ describe('Dockerfile.gke', () => {
 
   it('installs the packages the entrypoint runs', () => {
     const run = all(ins, 'RUN').join(' ');
-    for (const pkg of ['tini', 'socat', 'xvfb', 'x11vnc', 'websockify', 'novnc', 'chromium', 'fonts-liberation']) expect(run).toContain(` ${pkg}`);
+    for (const pkg of ['tini', 'socat', 'xvfb', 'x11vnc', 'websockify', 'chromium', 'fonts-liberation']) expect(run).toContain(` ${pkg}`);
+  });
+
+  it("serves noVNC from npm with a page of ours, not Debian's novnc (it depends on a second Node.js)", () => {
+    const install = all(ins, 'RUN').find((r) => r.includes('apt-get install')) as string;
+    expect(install.split(' ')).not.toContain('novnc');
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version: string }> };
+    expect(versions.NOVNC_VERSION).toBe(lock.packages['node_modules/@novnc/novnc']?.version);
+    const web = /(?:^| )OPENCLAW_NOVNC_WEB=(\S+)/.exec(all(ins, 'ENV').join(' '))?.[1];
+    expect(web).toBe('/opt/novnc');
+    expect(copies(ins)).toContainEqual({ sources: ['scripts/novnc/vnc.html', 'scripts/novnc/vnc.js'], dest: `${web}/` });
+    expect(readFileSync('scripts/novnc/vnc.html', 'utf8')).toMatch(/<title>[^<]*noVNC[^<]*<\/title>[\s\S]*src="vnc\.js"/);
+    expect(readFileSync('scripts/novnc/vnc.js', 'utf8')).toContain("import RFB from './core/rfb.js';");
   });
 
   it('exposes the gateway and noVNC ports and runs as uid 1000', () => {
@@ -80,6 +94,11 @@ describe('Dockerfile.gke', () => {
 describe('manager/Dockerfile', () => {
   const ins = load('manager/Dockerfile');
   const build = readFileSync('scripts/build.mjs', 'utf8');
+
+  it('builds both stages on the pinned Node, from a build arg that defaults to versions.env', () => {
+    expect(all(ins, 'ARG')).toContain(`NODE_GATEWAY_VERSION=${versions.NODE_GATEWAY_VERSION}`);
+    expect(all(ins, 'FROM')).toEqual(['node:${NODE_GATEWAY_VERSION}-bookworm-slim AS build', 'node:${NODE_GATEWAY_VERSION}-bookworm-slim']);
+  });
 
   it('builds with npm ci and npm run build, and gets helm from scripts/install-helm', () => {
     const run = all(ins, 'RUN').join('\n');

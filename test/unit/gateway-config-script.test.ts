@@ -29,7 +29,7 @@ function render(args: RenderArgs): Record<string, unknown> {
 }
 
 const GATEWAY = { mode: 'local', bind: 'loopback', port: 18790, auth: { mode: 'token' } };
-const BROWSER = { enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222', color: '#FF4500' } } };
+const BROWSER = { enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222' } } };
 
 describe('gateway-config.mjs', () => {
   it.each([

@@ -14,7 +14,7 @@ export const hardenedContainer = (name: string): Record<string, unknown> => ({
     { name: 'vnc', containerPort: 6080 },
   ],
   resources: { requests: { cpu: '250m', memory: '1Gi' } },
-  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
 });
 
 function withoutPorts(container: Record<string, unknown>): Record<string, unknown> {

@@ -69,6 +69,7 @@ const rows: Row[] = [
   { name: 'ipBlock of the whole internet with ingress on', ingressEnabled: true, docs: renderWith(ingressRule({ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 18789 }] })), expected: [v(NETPOL, 'network-policy', 'ingress rule 0 peer 0 is an ipBlock (0.0.0.0/0) that admits every address')] },
 
   // rule hardened-security-context
+  { name: 'writable root filesystem', docs: renderWith(onMain((c) => (c.securityContext.readOnlyRootFilesystem = false))), expected: [v(DEPLOY, 'hardened-security-context', 'container "openclaw" lacks securityContext.readOnlyRootFilesystem=true')] },
   { name: 'privilege escalation allowed', docs: renderWith(onMain((c) => delete c.securityContext.allowPrivilegeEscalation)), expected: [v(DEPLOY, 'hardened-security-context', 'container "openclaw" lacks securityContext.allowPrivilegeEscalation=false')] },
   { name: 'initContainer keeps capabilities', docs: renderWith(onPod((p) => (p.initContainers[0].securityContext.capabilities = { drop: ['NET_RAW'] }))), expected: [v(DEPLOY, 'hardened-security-context', 'initContainer "init-state" lacks securityContext.capabilities.drop including ALL')] },
   { name: 'added capability', docs: renderWith(onMain((c) => (c.securityContext.capabilities.add = ['NET_ADMIN']))), expected: [v(DEPLOY, 'hardened-security-context', 'container "openclaw" adds capabilities NET_ADMIN; none may be added')] },

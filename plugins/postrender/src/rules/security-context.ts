@@ -1,7 +1,8 @@
 // Rule hardened-security-context: every container and initContainer runs as non-root, without
 // privilege escalation, with all capabilities dropped and none added, under the RuntimeDefault
-// seccomp profile. Container settings override the pod's, as in Kubernetes. These are what GKE
-// Autopilot and the "restricted" Pod Security Standard require.
+// seccomp profile, on a read-only root filesystem (what writes goes to declared volumes). Container
+// settings override the pod's, as in Kubernetes. All but the last are what GKE Autopilot and the
+// "restricted" Pod Security Standard require; the read-only root is ours.
 // https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 import { asRecord, objectRef, type Violation } from '../manifest.js';
 import { containersOf, podSpecOf } from '../pod-specs.js';
@@ -28,6 +29,7 @@ function problems(context: Record<string, unknown>, podContext: Record<string, u
     found.push('lacks securityContext.runAsNonRoot=true (container or pod level)');
   }
   if (context.allowPrivilegeEscalation !== false) found.push('lacks securityContext.allowPrivilegeEscalation=false');
+  if (context.readOnlyRootFilesystem !== true) found.push('lacks securityContext.readOnlyRootFilesystem=true');
   const capabilities = asRecord(context.capabilities);
   const drop = Array.isArray(capabilities.drop) ? capabilities.drop : [];
   if (!drop.includes('ALL')) found.push('lacks securityContext.capabilities.drop including ALL');
