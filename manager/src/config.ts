@@ -1,5 +1,6 @@
 // The manager's configuration: read once from the environment at start, validated, then passed
 // down. Nothing else in the manager reads process.env.
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,12 @@ export interface ManagerConfig {
   readonly chartDir: string;
   /** Helm runtime: the helm binary (HELM_BIN, default `helm`). */
   readonly helmBin: string;
+  /**
+   * Helm runtime: values files every instance gets before its own values, in order
+   * (OPENCLAW_VALUES_FILES, comma-separated paths, e.g. values/gke-autopilot.yaml; default none).
+   * The manager's own settings (image, ingress, the user's secrets) still win over them.
+   */
+  readonly valuesFiles: readonly string[];
   /** Helm runtime: post-renderer plugin name (OPENCLAW_POST_RENDERER, default openclaw-postrender; "" disables). */
   readonly postRenderer: string;
   /** Helm runtime: kubeconfig file (KUBECONFIG); unset means in-cluster. */
@@ -165,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   if (!/^\d+$/.test(vncMaxViewersText) || vncMaxViewers < 1) problems.push(`OPENCLAW_VNC_MAX_VIEWERS must be a positive integer, got "${vncMaxViewersText}"`);
   const ingressEnabled = bool('OPENCLAW_INGRESS_ENABLED', false);
   const idleStopAfterMs = idleStop(str('OPENCLAW_IDLE_STOP_AFTER', ''), problems);
+  const valuesFiles = readableFiles('OPENCLAW_VALUES_FILES', str('OPENCLAW_VALUES_FILES', ''), problems);
 
   if (problems.length > 0) throw new ConfigInvalid(problems);
   return Object.freeze({
@@ -186,6 +194,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     entrypoint: path.resolve(str('OPENCLAW_ENTRYPOINT', path.join(root, 'scripts', 'instance-entrypoint.sh'))),
     chartDir: path.resolve(str('OPENCLAW_CHART_DIR', path.join(root, 'chart'))),
     helmBin: str('HELM_BIN', 'helm'),
+    valuesFiles,
     postRenderer: env.OPENCLAW_POST_RENDERER === undefined ? DEFAULTS.postRenderer : env.OPENCLAW_POST_RENDERER.trim(),
     kubeconfig: env.KUBECONFIG && env.KUBECONFIG !== '' ? env.KUBECONFIG : undefined,
     vncMaxViewers,
@@ -203,6 +212,19 @@ function idleStop(value: string, problems: string[]): number | undefined {
   }
   if (ms < MIN_IDLE_STOP_MS) problems.push(`OPENCLAW_IDLE_STOP_AFTER must be at least ${formatDuration(MIN_IDLE_STOP_MS)}, got "${value}"`);
   return ms;
+}
+
+function readableFiles(name: string, list: string, problems: string[]): string[] {
+  const files = list.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => path.resolve(item));
+  for (const file of files) {
+    try {
+      accessSync(file, constants.R_OK);
+      if (!statSync(file).isFile()) problems.push(`${name}: ${file} is not a file`);
+    } catch {
+      problems.push(`${name}: ${file} does not exist or is not readable`);
+    }
+  }
+  return files;
 }
 
 function urlTemplate(name: string, value: string, problems: string[]): string {

@@ -278,6 +278,42 @@ watch_volume_dirs() {
   done
 }
 
+# The hidden `_service-hosts` subcommand: this machine has no cluster DNS, so every Service's
+# <name>.<namespace>.svc.cluster.local is kept in a marked block of /etc/hosts, rewritten on every
+# change, so that programs here (the manager under test) reach Services by the names pods use.
+HOSTS_BEGIN='# openclaw-test-cluster services: begin'
+HOSTS_END='# openclaw-test-cluster services: end'
+
+# write_service_hosts <lines>: replaces the block (none when <lines> is empty). A rename keeps
+# readers from ever seeing a half-written file; a bind-mounted /etc/hosts is rewritten in place.
+write_service_hosts() {
+  local tmp=/etc/.hosts.openclaw-test-cluster
+  {
+    sed "/^$HOSTS_BEGIN\$/,/^$HOSTS_END\$/d" /etc/hosts
+    [[ -z $1 ]] || printf '%s\n%s\n%s\n' "$HOSTS_BEGIN" "$1" "$HOSTS_END"
+  } >"$tmp" || return 1
+  chmod --reference=/etc/hosts "$tmp" 2>/dev/null || chmod 0644 "$tmp"
+  mv -f "$tmp" /etc/hosts 2>/dev/null || { cat "$tmp" >/etc/hosts && rm -f "$tmp"; }
+}
+
+watch_service_hosts() {
+  local current='' next
+  while :; do
+    while read -r _; do
+      next=$(kc get services --all-namespaces \
+        -o jsonpath='{range .items[*]}{.spec.clusterIP} {.metadata.name}.{.metadata.namespace}.svc.cluster.local{"\n"}{end}' |
+        awk '$1 ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/' | sort) || continue
+      [[ $next == "$current" ]] && continue
+      write_service_hosts "$next" && current=$next && say "mapped $(wc -l <<<"$next") services in /etc/hosts"
+    done < <(kc get services --all-namespaces --watch -o name 2>&1)
+    sleep 1
+  done
+}
+
+ensure_service_hosts() {
+  owned_pid service-hosts >/dev/null || start service-hosts - "$REPO_ROOT/scripts/test-cluster" _service-hosts "$STATE/"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Teardown: what the node leaves behind beyond its processes. Safe to run when nothing is left, and
 # before `up` when a killed node left it all.
@@ -351,6 +387,7 @@ clean_node() {
   purge_iptables
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE"
   restore_sysctls
+  grep -qxF "$HOSTS_BEGIN" /etc/hosts && write_service_hosts ''
   # The kubelet writes container logs here whatever its root dir.
   rm -rf /var/log/pods /var/log/containers
 }
@@ -373,6 +410,7 @@ ensure_real_node() {
   ensure_bridge
   set_sysctls
   ensure_volume_dirs
+  ensure_service_hosts
   ensure_containerd
   ensure_kubelet
   ensure_kube_proxy
@@ -383,6 +421,7 @@ stop_real_node() {
   stop kube-proxy
   stop kubelet
   stop volume-dirs
+  stop service-hosts
   if owned_pid containerd >/dev/null; then remove_all_containers; fi
   stop containerd
   clean_node

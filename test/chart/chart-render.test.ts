@@ -152,6 +152,14 @@ describe('chart render: secrets, config and data', () => {
     expect(data.OPENCLAW_GATEWAY_TOKEN).toMatch(/^[A-Za-z0-9]{48}$/);
   });
 
+  it("names a default model of the provider whose key the example user supplies", async () => {
+    const objects = await renderChart([example]);
+    const config = JSON.parse(findObject(objects, 'ConfigMap').data?.['openclaw.json'] ?? '{}');
+    const keys = Object.keys(findObject(objects, 'Secret').data ?? {});
+    expect(config.agents.defaults.model.primary).toMatch(/^anthropic\//);
+    expect(keys).toContain('ANTHROPIC_API_KEY');
+  });
+
   it('uses a given gateway token as is', async () => {
     const token = 'given-token-0123456789abcdefghijklmnop';
     const secret = findObject(await renderChart([example, valuesFile({ gatewayToken: token })]), 'Secret');

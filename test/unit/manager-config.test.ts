@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalid, DEFAULTS, loadConfig } from '../../manager/src/config.js';
 
@@ -23,6 +24,7 @@ describe('loadConfig', () => {
       postRenderer: 'openclaw-postrender',
       logLevel: 'info',
       kubeconfig: undefined,
+      valuesFiles: [],
     });
     expect(config.chartDir).toMatch(/\/chart$/);
     expect(config.entrypoint).toMatch(/\/scripts\/instance-entrypoint\.sh$/);
@@ -44,11 +46,13 @@ describe('loadConfig', () => {
       HELM_BIN: '/usr/bin/helm',
       OPENCLAW_LOG_LEVEL: 'debug',
       KUBECONFIG: '/tmp/kc',
+      OPENCLAW_VALUES_FILES: 'values/gke-autopilot.yaml, chart/values.yaml',
     });
     expect(config).toMatchObject({
       port: 8080, runtime: 'local', namespace: 'tenants', imageRepository: 'registry.example:5000/oc/openclaw', imageTag: '2026.9.6',
       ingressEnabled: true, domainBase: 'claw.example.com', gatewayUrlTemplate: 'ws://127.0.0.1:4000/{userId}',
       localDataDir: '/tmp/oc', chartDir: '/opt/chart', helmBin: '/usr/bin/helm', logLevel: 'debug', kubeconfig: '/tmp/kc',
+      valuesFiles: [path.resolve('values/gke-autopilot.yaml'), path.resolve('chart/values.yaml')],
     });
   });
 
@@ -74,6 +78,8 @@ describe('loadConfig', () => {
     [{ OPENCLAW_GATEWAY_URL_TEMPLATE: 'http://{service}:1' }, 'must be a ws:// or wss:// URL'],
     [{ OPENCLAW_VNC_URL_TEMPLATE: 'not a url' }, 'OPENCLAW_VNC_URL_TEMPLATE is not a URL'],
     [{ OPENCLAW_LOG_LEVEL: 'loud' }, 'OPENCLAW_LOG_LEVEL must be one of'],
+    [{ OPENCLAW_VALUES_FILES: 'values/no-such-overlay.yaml' }, 'no-such-overlay.yaml does not exist or is not readable'],
+    [{ OPENCLAW_VALUES_FILES: 'values' }, 'values is not a file'],
   ])('rejects %j with "%s"', (env, message) => {
     const full = 'OPENCLAW_MANAGER_API_KEY' in env ? env : { OPENCLAW_MANAGER_API_KEY: KEY, ...env };
     const attempt = (): unknown => loadConfig(Object.keys(env).length === 0 ? {} : full);

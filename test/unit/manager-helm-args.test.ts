@@ -5,6 +5,7 @@ const base = {
   release: 'alice-openclaw',
   chartDir: '/repo/chart',
   namespace: 'openclaw',
+  baseValuesFiles: [],
   valuesFile: '/tmp/v/values.json',
   postRenderer: 'openclaw-postrender',
   postRendererArgs: ['--ingress-enabled=false'],
@@ -27,6 +28,12 @@ describe('buildInstallArgs', () => {
       'upgrade', '--install', 'alice-openclaw', '/repo/chart', '--namespace', 'openclaw', '--values', '/tmp/v/values.json',
       '--wait=hookOnly', '--timeout', '5m',
       '--post-renderer', 'openclaw-postrender', '--post-renderer-args=--ingress-enabled=true', '--post-renderer-args=--label=team=x',
+    ]],
+    ['operator values files first, so the instance values win', { baseValuesFiles: ['/etc/oc/gke.yaml', '/etc/oc/pool.yaml'] }, [
+      'upgrade', '--install', 'alice-openclaw', '/repo/chart', '--namespace', 'openclaw',
+      '--values', '/etc/oc/gke.yaml', '--values', '/etc/oc/pool.yaml', '--values', '/tmp/v/values.json',
+      '--wait=hookOnly', '--timeout', '5m', '--labels', 'openclaw.ai/user=alice',
+      '--post-renderer', 'openclaw-postrender', '--post-renderer-args=--ingress-enabled=false',
     ]],
   ])('%s', (_name, overrides, expected) => {
     expect(buildInstallArgs({ ...base, ...overrides })).toEqual(expected);

@@ -4,6 +4,8 @@ export interface InstallArgsInput {
   readonly release: string;
   readonly chartDir: string;
   readonly namespace: string;
+  /** Operator-wide values files, applied before valuesFile (so valuesFile wins). */
+  readonly baseValuesFiles: readonly string[];
   readonly valuesFile: string;
   /** Post-renderer plugin name; "" for none. */
   readonly postRenderer: string;
@@ -22,6 +24,7 @@ export function buildInstallArgs(input: InstallArgsInput): string[] {
   const args = [
     'upgrade', '--install', input.release, input.chartDir,
     '--namespace', input.namespace,
+    ...input.baseValuesFiles.flatMap((file) => ['--values', file]),
     '--values', input.valuesFile,
     '--wait=hookOnly',
     '--timeout', input.timeout,

@@ -88,6 +88,7 @@ export class HelmRuntime implements InstanceRuntime {
           release: releaseName(userId),
           chartDir: this.options.config.chartDir,
           namespace: this.options.config.namespace,
+          baseValuesFiles: this.options.config.valuesFiles,
           valuesFile,
           postRenderer: this.options.config.postRenderer,
           postRendererArgs: [`--ingress-enabled=${this.options.config.ingressEnabled}`],
