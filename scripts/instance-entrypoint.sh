@@ -101,10 +101,19 @@ whatsapp_installed() {
 # The plugin goes into the state dir through OpenClaw's own installer, the only install the gateway
 # trusts with WhatsApp's durable inbound state; npm serves it from the cache baked in beside OpenClaw.
 # It runs as a tracked child so a SIGTERM during the install stops it too.
+# npm writes to its cache even when everything is in it (fresh registry metadata); on a read-only
+# root filesystem the baked cache is copied to a scratch directory first (about 35 MB).
 if ! whatsapp_installed; then
-  OPENCLAW_DISABLE_BONJOUR=1 start plugin-install "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION"
+  scratch_cache=""
+  if [ -n "${npm_config_cache:-}" ] && [ -d "$npm_config_cache" ] && [ ! -w "$npm_config_cache" ]; then
+    scratch_cache="$(mktemp -d)"
+    cp -R "$npm_config_cache/." "$scratch_cache/" || fail "copying the npm cache $npm_config_cache to $scratch_cache failed"
+  fi
+  OPENCLAW_DISABLE_BONJOUR=1 start plugin-install env ${scratch_cache:+"npm_config_cache=$scratch_cache"} \
+    "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION"
   wait "${pids[0]}" || fail "installing @openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION into $state failed"
   rm -f "$run/plugin-install.pid"
+  [ -z "$scratch_cache" ] || rm -rf "$scratch_cache"
   pids=(); names=()
 fi
 

@@ -93,6 +93,11 @@ load_image() {
     die "ctr images import $2 failed (log: $LOGS/containerd-import.log)"
   image_present "$1" || die "$2 did not hold the image $1"
   say "imported $1 in $((SECONDS - started))s"
+  # Older builds of the same repository only take disk space: the tests use the newest.
+  local old
+  for old in $(ctr_k8s images ls -q | grep -F "${1%:*}:" | grep -vxF "$1"); do
+    ctr_k8s images rm "$old" >/dev/null && say "removed the older $old"
+  done
 }
 
 # ---------------------------------------------------------------------------------------------

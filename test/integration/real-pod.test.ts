@@ -18,10 +18,11 @@ interface ProcessInfo {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-// Every process of the container: its name and the credential lines of /proc/<pid>/status.
+// Every process of the container: its name, command line and the credential lines of /proc/<pid>/status.
 const PROCESS_SCRIPT = `for d in /proc/[0-9]*; do
   [ -r "$d/status" ] || continue
   printf '== %s %s\\n' "\${d#/proc/}" "$(cat "$d/comm" 2>/dev/null)"
+  printf 'Cmdline: %s\\n' "$(tr '\\0' ' ' <"$d/cmdline" 2>/dev/null)"
   grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' "$d/status" 2>/dev/null
 done`;
 
@@ -30,8 +31,8 @@ function parseProcesses(output: string): ProcessInfo[] {
     const [head = '', ...lines] = block.trim().split('\n');
     const [pid = '', ...comm] = head.split(' ');
     const fields = Object.fromEntries(lines.map((line) => {
-      const [key = '', value = ''] = line.split(':');
-      return [key, value.trim().split(/\s+/).join(' ')];
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon), line.slice(colon + 1).trim().split(/\s+/).join(' ')];
     }));
     return { pid: Number(pid), comm: comm.join(' '), fields };
   });
@@ -90,11 +91,13 @@ describe('the instance on the real node', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const processes = parseProcesses(run.stdout);
     const names = processes.map((p) => p.comm);
-    for (const name of ['tini', 'instance-entryp', 'socat', 'Xvfb', 'x11vnc', 'websockify', 'chromium']) {
+    // comm is cut at 15 characters: openclaw-gatewa(y).
+    for (const name of ['tini', 'openclaw-gatewa', 'socat', 'Xvfb', 'x11vnc', 'websockify', 'chromium']) {
       expect(names, names.join(', ')).toContain(name);
     }
+    expect(processes.some((p) => p.fields.Cmdline?.includes('/opt/openclaw-platform/scripts/instance-entrypoint.sh'))).toBe(true);
     for (const p of processes) {
-      const context = `${p.pid} ${p.comm}`;
+      const context = `${p.pid} ${p.fields.Cmdline}`;
       expect(p.fields.Uid, context).toBe('1000 1000 1000 1000');
       expect(p.fields.Gid, context).toBe('1000 1000 1000 1000');
       for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(p.fields[set], `${context} ${set}`).toBe('0000000000000000');

@@ -35,12 +35,15 @@ export async function forwardPort(target: KubeTarget, remotePort: number, localP
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    // The pod's error channel: anything on it ends this connection.
+    // The pod's error channel: an error on it ends this connection. Its first frame carries only the
+    // port number, which the client strips, so an empty write is no error.
     const errors = new Writable({
       write(chunk: Buffer, _encoding, done) {
         const text = chunk.toString('utf8').trim();
-        if (text !== '') lastError = `port-forward to ${where}: ${text}`;
-        socket.destroy();
+        if (text !== '') {
+          lastError = `port-forward to ${where}: ${text}`;
+          socket.destroy();
+        }
         done();
       },
     });

@@ -1,0 +1,115 @@
+// `scripts/test-cluster down` on the shared cluster while a pod runs on its real node: every trace
+// the node left on this machine (processes, mounts, cgroups, iptables chains, the bridge, network
+// namespaces, the /etc/hosts block) is there before and gone after; then `up` brings the cluster and
+// its node back, and a pod runs again, for the suites that follow.
+import { execa } from 'execa';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kubectl, kubectlRun, waitFor } from '../support/kube.js';
+import { REAL_NODE_NAME } from '../support/real-node.js';
+
+const STATE = path.dirname(process.env.KUBECONFIG ?? '/nonexistent/kubeconfig');
+const CACHE = process.env.OPENCLAW_PLATFORM_CACHE ?? path.join(homedir(), '.cache', 'openclaw-platform');
+const CONTAINERD_ROOT = path.join(CACHE, 'containerd', 'root');
+const BRIDGE = 'octest0';
+const PAUSE_IMAGE = 'localhost/openclaw-test-cluster/pause:1';
+
+interface Traces {
+  readonly processes: string[];
+  readonly mounts: string[];
+  readonly cgroups: string[];
+  readonly chains: string[];
+  readonly bridge: boolean;
+  readonly netns: string[];
+  readonly hostsBlock: boolean;
+}
+
+async function commandOutput(command: string, args: readonly string[]): Promise<string> {
+  const result = await execa(command, [...args], { reject: false });
+  return result.exitCode === 0 ? result.stdout : '';
+}
+
+/** What the cluster's node left on this machine, right now. */
+async function traces(): Promise<Traces> {
+  const processes: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    } catch {
+      continue;
+    }
+    if (cmdline.includes(`${STATE}/`) || /^\/pause\b/.test(cmdline) || /containerd-shim/.test(cmdline)) processes.push(`${pid} ${cmdline.slice(0, 120)}`);
+  }
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1] ?? '')
+    .filter((target) => [STATE, CONTAINERD_ROOT, '/run/netns', '/tmp/openclaw-test-cluster'].some((dir) => target === dir || target.startsWith(`${dir}/`)));
+  const cgroups = readdirSync('/sys/fs/cgroup').map((controller) => `/sys/fs/cgroup/${controller}/kubepods`).filter((dir) => existsSync(dir));
+  const chains: string[] = [];
+  for (const tool of ['iptables-save', 'ip6tables-save']) {
+    for (const line of (await commandOutput(tool, [])).split('\n')) if (/^:(KUBE|CNI)-/.test(line)) chains.push(`${tool} ${line.split(' ')[0]}`);
+  }
+  const bridge = (await execa('ip', ['link', 'show', BRIDGE], { reject: false })).exitCode === 0;
+  const netns = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.startsWith('cni-')) : [];
+  const hostsBlock = readFileSync('/etc/hosts', 'utf8').includes('# openclaw-test-cluster services: begin');
+  return { processes, mounts, cgroups, chains, bridge, netns, hostsBlock };
+}
+
+/** A pause container on the real node, in a namespace of its own; resolves once it runs. */
+async function runPauseOnRealNode(): Promise<void> {
+  await kubectl(['create', 'namespace', 'teardown-probe']);
+  await waitFor('the default ServiceAccount', async () => ((await kubectlRun(['get', 'sa', 'default', '-n', 'teardown-probe'])).exitCode === 0 ? true : undefined), 60_000);
+  await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'probe' },
+      spec: {
+        nodeSelector: { 'openclaw.ai/test-node': 'real' },
+        tolerations: [{ key: 'openclaw.ai/real-node', operator: 'Exists', effect: 'NoSchedule' }],
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{
+          name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        }],
+      },
+    }),
+  });
+  await waitFor('the probe pod Running on the real node', async () => {
+    const phase = await kubectl(['get', 'pod', 'probe', '-n', 'teardown-probe', '-o', 'jsonpath={.spec.nodeName} {.status.phase}']);
+    return phase === `${REAL_NODE_NAME} Running` ? true : undefined;
+  }, 120_000);
+}
+
+const testCluster = (command: string) => execa('bash', ['scripts/test-cluster', command], { reject: false, all: true });
+
+describe('scripts/test-cluster down with the real node', () => {
+  it('undoes everything the node did, and up brings it back', async () => {
+    await runPauseOnRealNode();
+    const before = await traces();
+    // Each kind of trace exists while the node runs, so its absence afterwards means something.
+    expect(before.processes.some((p) => /kubelet/.test(p)), before.processes.join('\n')).toBe(true);
+    expect(before.processes.some((p) => /containerd-shim/.test(p)), before.processes.join('\n')).toBe(true);
+    expect(before.mounts.some((m) => m.startsWith(`${STATE}/`)), before.mounts.join('\n')).toBe(true);
+    expect(before.cgroups.length).toBeGreaterThan(0);
+    expect(before.chains.some((c) => c.endsWith(':KUBE-SERVICES')), before.chains.join('\n')).toBe(true);
+    expect(before.chains.some((c) => c.endsWith(':KUBE-FIREWALL')), before.chains.join('\n')).toBe(true);
+    expect(before.bridge).toBe(true);
+    expect(before.netns.length).toBeGreaterThan(0);
+    expect(before.hostsBlock).toBe(true);
+
+    const down = await testCluster('down');
+    expect(down.exitCode, down.all).toBe(0);
+    expect(await traces()).toEqual({ processes: [], mounts: [], cgroups: [], chains: [], bridge: false, netns: [], hostsBlock: false });
+    expect(existsSync(STATE)).toBe(false);
+    expect((await testCluster('status')).exitCode).toBe(1);
+
+    const up = await testCluster('up');
+    expect(up.exitCode, up.all).toBe(0);
+    const ready = await kubectl(['get', 'node', REAL_NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+    expect(ready).toBe('True');
+    await runPauseOnRealNode();
+    await kubectl(['delete', 'namespace', 'teardown-probe', '--wait=false']);
+  }, 600_000);
+});
