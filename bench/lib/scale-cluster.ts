@@ -94,7 +94,7 @@ export async function installReleases(c: ScaleCluster, namespace: string, userId
       const valuesFile = path.join(dir, `${userId}.json`);
       writeFileSync(valuesFile, JSON.stringify(renderValues({ userId, secrets: {} }, config)));
       const args = buildInstallArgs({
-        release: releaseName(userId), chartDir: path.join(ROOT, 'chart'), namespace, valuesFile,
+        release: releaseName(userId), chartDir: path.join(ROOT, 'chart'), namespace, baseValuesFiles: [], valuesFile,
         postRenderer: 'openclaw-postrender', postRendererArgs: ['--ingress-enabled=false'], labels: { [USER_LABEL]: userId }, timeout: '5m',
       });
       let result = await runHelm(args, { env: c.helmEnv });
