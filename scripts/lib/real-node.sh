@@ -2,7 +2,7 @@
 # CACHE_ROOT, K8S_DIR, GO_DIR, kc, say, die, start, stop, owned_pid, wait_healthy). One node on this
 # machine: containerd + runc with a bridge CNI, a kubelet and kube-proxy built from the pinned
 # Kubernetes. It is tainted, so only pods that select it (label and toleration below) run here; every
-# other pod keeps going to kwok's fake node. Facts and traps: ../../../shared/reference/real-node.md.
+# other pod keeps going to kwok's fake node. This machine's traps are noted where they are handled.
 
 REAL_NODE_NAME=real-node-0
 # A pod runs on the real node with this nodeSelector and a toleration of REAL_NODE_TAINT.

@@ -1,16 +1,25 @@
-// One user's instance as a real container: the chart installed by helm (with the post-renderer) with
-// the image built from Dockerfile.gke, on the test cluster's real node under Pod Security
-// "restricted". What runs inside it, that its data outlives the pod, and `helm openclaw` in direct
-// mode through a real port-forward.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient } from '../../manager/src/gateway/gateway-client.js';
+// One user's instance as a real container on the test cluster's real node, under Pod Security
+// "restricted", driven by the manager as it runs in production (`node manager/dist/main.js`, helm
+// runtime, on this machine with the test kubeconfig): its `helm upgrade --install` of the chart (with
+// the post-renderer) runs the image built from Dockerfile.gke. Checked on that one pod: the progress
+// stream, what runs inside it, RPC, the VNC WebSocket and WhatsApp pairing through its Service, its
+// data across pods, `helm openclaw` in direct mode through a real port-forward, stop, start, delete.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { StartProgress } from '../../manager/src/runtime/instance-runtime.js';
+import { HELM_MANAGER_KEY, helmManagerEnv, leftovers } from '../support/helm-manager.js';
 import { installPlugins, PLUGIN_DIRS, runHelm, type PluginHome } from '../support/helm.js';
-import { deleteNamespace, kubectl } from '../support/kube.js';
+import { deleteNamespace, kubectl, waitFor } from '../support/kube.js';
+import { startManagerProcess, waitRunning, type ManagerProcess } from '../support/manager-process.js';
 import {
-  REAL_NODE_NAME, REAL_NODE_VALUES, execInPod, gatewayToken, instanceImageValues, restrictedNamespace, waitForReadyPod, type PodState,
+  REAL_NODE_NAME, REAL_NODE_VALUES, execInPod, restrictedNamespace, userPods, waitForReadyPod, type PodState,
 } from '../support/real-node.js';
+import { RfbClient } from '../support/rfb-client.js';
+import { openSse } from '../support/sse-client.js';
+import { openWebSocket } from '../support/ws-client.js';
 
 const USER = 'alice';
+const ANTHROPIC_KEY = `sk-ant-real-pod-${randomBytes(12).toString('hex')}`;
 
 interface ProcessInfo {
   readonly pid: number;
@@ -38,53 +47,82 @@ function parseProcesses(output: string): ProcessInfo[] {
   });
 }
 
-describe('the instance on the real node', () => {
+describe('one instance on the real node, driven by the manager', () => {
   let namespace: string;
   let plugins: PluginHome;
+  let manager: ManagerProcess;
   let pod: PodState;
 
   const helm = (args: readonly string[]) => runHelm(args, { env: { ...plugins.env, KUBECONFIG: process.env.KUBECONFIG } });
-  const gatewayUrl = () => `ws://${USER}-openclaw.${namespace}.svc.cluster.local:18789`;
-
-  async function withGateway<T>(use: (client: GatewayClient) => Promise<T>): Promise<T> {
-    const client = new GatewayClient({ url: gatewayUrl(), token: await gatewayToken(namespace, USER), reconnect: false });
-    try {
-      return await use(client);
-    } finally {
-      await client.close();
-    }
-  }
 
   beforeAll(async () => {
     [namespace, plugins] = await Promise.all([restrictedNamespace('real-pod'), installPlugins([PLUGIN_DIRS.postrender, PLUGIN_DIRS.openclaw])]);
-    const install = await helm([
-      'upgrade', '--install', `${USER}-openclaw`, 'chart', '--namespace', namespace,
-      '-f', 'values/users/user-example.yaml', '-f', REAL_NODE_VALUES, ...instanceImageValues(),
-      '--post-renderer', 'openclaw-postrender',
-    ]);
-    expect(install.exitCode, install.stderr).toBe(0);
-    pod = await waitForReadyPod(namespace, USER);
-  }, 600_000);
+    const { repository, tag } = inject('instanceImage');
+    manager = await startManagerProcess({
+      env: helmManagerEnv(plugins, {
+        namespace,
+        env: {
+          OPENCLAW_IMAGE_REPO: repository,
+          OPENCLAW_IMAGE_TAG: tag,
+          OPENCLAW_VALUES_FILES: REAL_NODE_VALUES,
+          OPENCLAW_LOG_LEVEL: 'info',
+        },
+      }),
+    });
+  }, 120_000);
 
   afterAll(async () => {
+    await manager?.stop();
     if (namespace) {
-      await helm(['uninstall', `${USER}-openclaw`, '--namespace', namespace, '--wait=watcher', '--timeout', '2m']).catch(() => undefined);
-      await kubectl(['delete', 'pvc', '--all', '-n', namespace, '--wait=false']).catch(() => undefined);
+      await kubectl(['delete', 'deploy,svc,secret,configmap,networkpolicy,pvc', '--all', '-n', namespace, '--wait=false']).catch(() => undefined);
       await deleteNamespace(namespace);
     }
     plugins?.remove();
   });
 
-  it('is Running and Ready on the real node once its startup probe on /startupz passed', async () => {
+  it('creates alice and streams real Scheduled, Pulled and Started events until the gateway is ready', async () => {
+    const creating = manager.api('POST', '/api/instances', { userId: USER, secrets: { ANTHROPIC_API_KEY: ANTHROPIC_KEY } });
+    const progressUrl = `${manager.url}/api/instances/${USER}/progress`;
+    let stream = await openSse<StartProgress>(progressUrl, HELM_MANAGER_KEY);
+    // The stream answers 404 until helm has created the Deployment.
+    const deadline = Date.now() + 120_000;
+    while (stream.status === 404 && Date.now() < deadline) {
+      stream.close();
+      await new Promise((r) => setTimeout(r, 20));
+      stream = await openSse<StartProgress>(progressUrl, HELM_MANAGER_KEY);
+    }
+    expect(stream.status).toBe(200);
+    const created = await creating;
+    expect([201, 202], created.text).toContain(created.status);
+
+    const last = await stream.until((e) => e.ready || e.failed);
+    expect(last, JSON.stringify(stream.events)).toEqual({ progress: 100, message: 'gateway ready', ready: true, failed: false });
+    const messages = stream.events.map((e) => e.message);
+    expect(messages).toContain(`scheduled on ${REAL_NODE_NAME}`);
+    // The kubelet's own Event messages, as it wrote them.
+    expect(messages, messages.join('\n')).toContainEqual(expect.stringMatching(/^Container image ".+" already present on machine/));
+    expect(messages).toContain('Container created');
+    expect(messages).toContain('container started; waiting for the gateway to be ready');
+    const steps = stream.events.map((e) => e.progress);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+
+    const instance = await waitRunning<{ phase: string; ready: boolean }>(manager.api, USER);
+    expect(instance).toMatchObject({ phase: 'Running', ready: true });
+    pod = await waitForReadyPod(namespace, USER);
     expect(pod.nodeName).toBe(REAL_NODE_NAME);
+    const reasons = await kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${pod.name}`, '-o', 'jsonpath={.items[*].reason}']);
+    expect(reasons.split(' ')).toEqual(expect.arrayContaining(['Scheduled', 'Pulled', 'Created', 'Started']));
+  }, 600_000);
+
+  it('passed its startup probe on /startupz, which the gateway answers through the forwarder', async () => {
     expect(pod.started).toBe(true);
     expect(pod.restarts).toBe(0);
     const probe = await kubectl(['get', 'pod', pod.name, '-n', namespace, '-o', 'jsonpath={.spec.containers[0].startupProbe.httpGet.path}']);
     expect(probe).toBe('/startupz');
-    // The same endpoint the kubelet asked, answered by the gateway through the pod's forwarder.
     const answer = await execInPod(namespace, pod.name, `node -e "fetch('http://127.0.0.1:18789/startupz').then((r) => console.log(r.status))"`);
     expect(answer.stdout.trim(), answer.stderr).toBe('200');
   });
+
 
   it('runs every process as uid 1000 with no capabilities and no_new_privs', async () => {
     const run = await execInPod(namespace, pod.name, PROCESS_SCRIPT);
@@ -113,20 +151,40 @@ describe('the instance on the real node', () => {
     expect(writable.exitCode, writable.stderr).toBe(0);
   });
 
-  it('keeps what the gateway wrote across the pod: the new pod on the same claim reads it back', async () => {
-    const content = `# Written before pod ${pod.name} was deleted\n${new Date().toISOString()}\n`;
-    const written = await withGateway((client) => client.request<{ ok: boolean; file: { path: string } }>('agents.files.set', { agentId: 'main', name: 'USER.md', content }));
-    expect(written.ok).toBe(true);
-    expect(written.file.path).toMatch(/^\/data\//);
+  it('proxies the status RPC to the gateway through its Service', async () => {
+    const res = await manager.api('POST', `/api/instances/${USER}/rpc`, { method: 'status' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ result: expect.any(Object) });
+    expect(res.text).not.toContain(ANTHROPIC_KEY);
+  });
 
-    await kubectl(['delete', 'pod', pod.name, '-n', namespace, '--wait=false']);
-    const replacement = await waitForReadyPod(namespace, USER, pod.uid);
-    expect(replacement.name).not.toBe(pod.name);
-    pod = replacement;
+  it('proxies the VNC WebSocket: the RFB greeting, then a real framebuffer update of the pod display', async () => {
+    const ticket = await manager.api('POST', `/api/instances/${USER}/vnc/ticket`);
+    expect(ticket.status, ticket.text).toBe(200);
+    const ws = await openWebSocket(`${manager.url.replace(/^http/, 'ws')}${(ticket.body as { url: string }).url}`, ['binary']);
+    try {
+      const rfb = new RfbClient(ws);
+      expect(await rfb.greeting()).toBe('RFB 003.008\n');
+      const init = await rfb.handshake();
+      expect(init).toMatchObject({ width: 1280, height: 800 });
+      const rects = await rfb.framebufferUpdate(init);
+      const covered = rects.reduce((sum, r) => sum + r.width * r.height, 0);
+      expect(covered).toBe(1280 * 800);
+      // Chromium draws on the display: not one flat colour.
+      const pixels = Buffer.concat(rects.map((r) => r.pixels));
+      const distinct = new Set<number>();
+      for (let i = 0; i < pixels.length && distinct.size < 4; i += 4 * 97) distinct.add(pixels.readUInt32LE(i));
+      expect(distinct.size).toBeGreaterThan(1);
+    } finally {
+      ws.close();
+    }
+  }, 120_000);
 
-    const read = await withGateway((client) => client.request<{ file: { content?: string } }>('agents.files.get', { agentId: 'main', name: 'USER.md' }));
-    expect(read.file.content).toBe(content);
-  }, 600_000);
+  it('answers whatsapp/qr offline with the clear 502', async () => {
+    const res = await manager.api('POST', `/api/instances/${USER}/whatsapp/qr`, { force: true });
+    expect(res.status, res.text).toBe(502);
+    expect(res.body).toEqual({ code: 'WHATSAPP_LOGIN_FAILED', error: expect.stringMatching(/^WhatsApp login failed: /) });
+  }, 180_000);
 
   describe('helm openclaw in direct mode, through a real port-forward', () => {
     const errorLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('error: '));
@@ -144,4 +202,45 @@ describe('the instance on the real node', () => {
       expect(run.stderr).not.toMatch(/^\s+at /m);
     }, 180_000);
   });
+
+  it('keeps what the gateway wrote across the pod: the new pod on the same claim reads it back', async () => {
+    const content = `# Written before pod ${pod.name} was deleted\n${new Date().toISOString()}\n`;
+    const written = await manager.api('POST', `/api/instances/${USER}/rpc`, { method: 'agents.files.set', params: { agentId: 'main', name: 'USER.md', content } });
+    expect(written.status, written.text).toBe(200);
+    expect(written.body).toMatchObject({ result: { ok: true, file: { path: expect.stringMatching(/^\/data\//) } } });
+
+    await kubectl(['delete', 'pod', pod.name, '-n', namespace, '--wait=false']);
+    const replacement = await waitForReadyPod(namespace, USER, pod.uid);
+    expect(replacement.name).not.toBe(pod.name);
+    pod = replacement;
+
+    const read = await manager.api('POST', `/api/instances/${USER}/rpc`, { method: 'agents.files.get', params: { agentId: 'main', name: 'USER.md' } });
+    expect(read.status, read.text).toBe(200);
+    expect(read.body).toMatchObject({ result: { file: { content } } });
+  }, 600_000);
+
+  it('stops (no pod, data kept) and starts again to a ready gateway', async () => {
+    const stopped = await manager.api('POST', `/api/instances/${USER}/stop`);
+    expect(stopped.status, stopped.text).toBe(200);
+    await waitFor(`${USER}'s pod gone`, async () => ((await userPods(namespace, USER)).length === 0 ? true : undefined), 120_000);
+    expect((await manager.api('GET', `/api/instances/${USER}`)).body).toMatchObject({ phase: 'Stopped' });
+
+    const started = await manager.api('POST', `/api/instances/${USER}/start`);
+    expect([200, 202], started.text).toContain(started.status);
+    await waitRunning(manager.api, USER, 420_000);
+    const res = await manager.api('POST', `/api/instances/${USER}/rpc`, { method: 'health' });
+    expect(res.status, res.text).toBe(200);
+  }, 600_000);
+
+  it('deletes alice: nothing of the instance is left but its data claim', async () => {
+    const res = await manager.api('DELETE', `/api/instances/${USER}`);
+    expect(res.status, res.text).toBe(200);
+    // The pod takes its grace period to stop; then only the kept claim is left.
+    const left = await waitFor(`${USER}'s objects gone but the claim`, async () => {
+      const objects = await leftovers(USER, namespace);
+      return objects.length === 1 ? objects : undefined;
+    }, 120_000);
+    expect(left).toEqual([`persistentvolumeclaim/${USER}-openclaw-data`]);
+    expect((await manager.api('GET', `/api/instances/${USER}`)).status).toBe(404);
+  }, 300_000);
 });
