@@ -1,17 +1,10 @@
 // The test cluster's real node (scripts/lib/real-node.sh): instances that run as containers under a
-// real kubelet, installed with the chart and the locally built image.
-import { inject } from 'vitest';
+// real kubelet, with the locally built image (the global setup provides it as `instanceImage`).
 import { createNamespace, kubectl, kubectlRun, waitFor } from './kube.js';
 
 export const REAL_NODE_NAME = 'real-node-0';
 /** nodeSelector, toleration and pull policy that put an instance on the real node. */
 export const REAL_NODE_VALUES = 'test/cluster/real-node-values.yaml';
-
-/** The instance image imported by the global setup, as chart values. */
-export function instanceImageValues(): string[] {
-  const { repository, tag } = inject('instanceImage');
-  return ['--set-string', `image.repository=${repository},image.tag=${tag}`];
-}
 
 /** A fresh namespace enforcing Pod Security "restricted", as the instances' namespace does. */
 export async function restrictedNamespace(prefix: string): Promise<string> {
@@ -79,10 +72,4 @@ export async function waitForReadyPod(namespace: string, userId: string, notUid?
 /** Runs `script` with sh inside the pod's instance container. */
 export function execInPod(namespace: string, pod: string, script: string): ReturnType<typeof kubectlRun> {
   return kubectlRun(['exec', '-n', namespace, pod, '-c', 'openclaw', '--', 'sh', '-c', script]);
-}
-
-/** The gateway token the chart generated, from the user's Secret. */
-export async function gatewayToken(namespace: string, userId: string): Promise<string> {
-  const encoded = await kubectl(['get', 'secret', `${userId}-openclaw`, '-n', namespace, '-o', 'jsonpath={.data.OPENCLAW_GATEWAY_TOKEN}']);
-  return Buffer.from(encoded, 'base64').toString();
 }
