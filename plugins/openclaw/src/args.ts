@@ -1,7 +1,7 @@
 // argv + environment -> the command to run, pure. Helm runs the plugin with its own global flags
 // removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
 // KUBECONFIG), so both places are read here and nowhere else.
-import { isValidUserId, USER_ID_RULE } from '../../../manager/src/validation/user-id.js';
+import { isValidUserId, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
 

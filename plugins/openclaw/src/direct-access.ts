@@ -1,9 +1,7 @@
 // Direct mode: the user's pod and token from the cluster, a port-forward to the gateway port and the
 // shared GatewayClient over it. The forwarder in the pod hands the connection to the gateway on
 // loopback, so the token client keeps its admin scope (see reference/openclaw-gateway.md).
-import { GatewayClient } from '../../../manager/src/gateway/gateway-client.js';
-import { GatewayUnavailable } from '../../../manager/src/gateway/gateway-errors.js';
-import { WhatsAppPairing } from '../../../manager/src/whatsapp/whatsapp-pairing.js';
+import { GatewayClient, GatewayUnavailable, WhatsAppPairing } from 'openclaw-platform/core';
 import type { Connection } from './args.js';
 import { PortForwardFailed } from './errors.js';
 import type { InstanceAccess } from './instance-access.js';

@@ -1,7 +1,6 @@
 // One way to reach a user's instance, whichever mode: the manager's API, or the cluster directly
 // (pod + Secret + port-forward + the shared gateway client). Commands only see this interface.
-import type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from '../../../manager/src/whatsapp/whatsapp-login.js';
-import type { WhatsAppStatus } from '../../../manager/src/whatsapp/whatsapp-status.js';
+import type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome, WhatsAppStatus } from 'openclaw-platform/core';
 import type { Connection } from './args.js';
 import { openDirectAccess } from './direct-access.js';
 import { ManagerClient } from './manager-client.js';

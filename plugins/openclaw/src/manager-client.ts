@@ -1,9 +1,6 @@
 // The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, the RPC
 // proxy and fleet upgrades. The API key goes in the Authorization header only and never into a message.
-import type { FleetUpgradeRun } from '../../../manager/src/lifecycle/fleet-upgrades.js';
-import { WhatsAppAlreadyLinked } from '../../../manager/src/whatsapp/whatsapp-errors.js';
-import type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from '../../../manager/src/whatsapp/whatsapp-login.js';
-import type { WhatsAppStatus } from '../../../manager/src/whatsapp/whatsapp-status.js';
+import { type FleetUpgradeRun, type LoginStartOptions, type LoginWaitOptions, type QrIssued, type WaitOutcome, WhatsAppAlreadyLinked, type WhatsAppStatus } from 'openclaw-platform/core';
 import { ManagerRequestFailed, ManagerUnreachable } from './errors.js';
 
 export interface ManagerClientOptions {

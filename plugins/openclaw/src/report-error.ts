@@ -1,7 +1,6 @@
 // How a failure is told to the user, pure: expected conditions in one line and exit 1; anything
 // else the same plus a hint, with the stack only in debug mode; Ctrl-C is exit 130.
-import { GatewayError } from '../../../manager/src/gateway/gateway-errors.js';
-import { HttpError } from '../../../manager/src/errors/http-error.js';
+import { GatewayError, HttpError } from 'openclaw-platform/core';
 import {
   ClusterUnavailable,
   FleetUpgradeFailed,

@@ -2,7 +2,7 @@
 // user and needs the manager: the roll is the manager's fleet upgrade (POST /api/fleet/upgrade),
 // which waits for each instance and stops at the first failure. Without a manager,
 // scripts/deploy-user.sh upgrade-all does the same with helm alone.
-import { isValidUserId } from '../../../manager/src/validation/user-id.js';
+import { isValidUserId } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_MAX_UNAVAILABLE = 1;

@@ -1,8 +1,6 @@
 // `helm openclaw pair <userId>`: start a WhatsApp login, draw its QR, follow rotations until the
 // phone links (exit 0) or the login expires, fails or times out (PairingEnded / WhatsApp errors).
-import { WhatsAppAlreadyLinked, WhatsAppLoginFailed } from '../../../../manager/src/whatsapp/whatsapp-errors.js';
-import { MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS, type WaitOutcome } from '../../../../manager/src/whatsapp/whatsapp-login.js';
-import { describeWhatsAppStatus } from '../../../../manager/src/whatsapp/whatsapp-status.js';
+import { describeWhatsAppStatus, MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS, type WaitOutcome, WhatsAppAlreadyLinked, WhatsAppLoginFailed } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
 import { PairingEnded } from '../errors.js';
 import type { InstanceAccess } from '../instance-access.js';

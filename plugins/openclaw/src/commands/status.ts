@@ -1,5 +1,5 @@
 // `helm openclaw status <userId>`: the WhatsApp link state, as a line (and the gateway's issues) or JSON.
-import { describeWhatsAppStatus } from '../../../../manager/src/whatsapp/whatsapp-status.js';
+import { describeWhatsAppStatus } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
 import type { InstanceAccess } from '../instance-access.js';
 import type { CommandIo } from './command-io.js';

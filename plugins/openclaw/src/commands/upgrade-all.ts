@@ -1,7 +1,7 @@
 // `helm openclaw upgrade-all --image-tag T`: starts the manager's fleet upgrade and follows it,
 // printing each instance's result as it comes, then a summary. Exit 0 when no instance failed.
 // Ctrl-C stops following only: the upgrade goes on in the manager (its status URL is printed).
-import type { FleetUpgradeRun } from '../../../../manager/src/lifecycle/fleet-upgrades.js';
+import type { FleetUpgradeRun } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
 import { FleetUpgradeFailed } from '../errors.js';
 import type { ManagerClient } from '../manager-client.js';

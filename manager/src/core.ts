@@ -1,0 +1,14 @@
+// The shared core's public entry point (package.json "exports": openclaw-platform/core): what the
+// Helm plugins use of the gateway client, the WhatsApp logic, the error types and the names. They
+// import this, never the files behind it.
+export { HttpError } from './errors/http-error.js';
+export { GatewayClient } from './gateway/gateway-client.js';
+export { GatewayError, GatewayUnavailable } from './gateway/gateway-errors.js';
+export type { FleetUpgradeRun } from './lifecycle/fleet-upgrades.js';
+export { isValidUserId, USER_ID_RULE } from './validation/user-id.js';
+export { WhatsAppAlreadyLinked, WhatsAppLoginFailed } from './whatsapp/whatsapp-errors.js';
+export { MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS } from './whatsapp/whatsapp-login.js';
+export type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from './whatsapp/whatsapp-login.js';
+export { WhatsAppPairing } from './whatsapp/whatsapp-pairing.js';
+export { describeWhatsAppStatus } from './whatsapp/whatsapp-status.js';
+export type { WhatsAppStatus } from './whatsapp/whatsapp-status.js';
