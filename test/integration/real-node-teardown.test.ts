@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kubectl, kubectlRun, waitFor } from '../support/kube.js';
+import { ensureNamespace } from '../support/helm-manager.js';
+import { kubectl, waitFor } from '../support/kube.js';
 import { REAL_NODE_NAME } from '../support/real-node.js';
 
 const STATE = path.dirname(process.env.KUBECONFIG ?? '/nonexistent/kubeconfig');
@@ -58,8 +59,7 @@ async function traces(): Promise<Traces> {
 
 /** A pause container on the real node, in a namespace of its own; resolves once it runs. */
 async function runPauseOnRealNode(): Promise<void> {
-  await kubectl(['create', 'namespace', 'teardown-probe']);
-  await waitFor('the default ServiceAccount', async () => ((await kubectlRun(['get', 'sa', 'default', '-n', 'teardown-probe'])).exitCode === 0 ? true : undefined), 60_000);
+  await ensureNamespace('teardown-probe');
   await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1',

@@ -1,5 +1,6 @@
 // The test cluster's real node (scripts/lib/real-node.sh): instances that run as containers under a
 // real kubelet, with the locally built image (the global setup provides it as `instanceImage`).
+import { ensureNamespace } from './helm-manager.js';
 import { createNamespace, kubectl, kubectlRun, waitFor } from './kube.js';
 
 export const REAL_NODE_NAME = 'real-node-0';
@@ -10,7 +11,7 @@ export const REAL_NODE_VALUES = 'test/cluster/real-node-values.yaml';
 export async function restrictedNamespace(prefix: string): Promise<string> {
   const name = await createNamespace(prefix);
   await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=latest']);
-  await waitFor(`serviceaccount ${name}/default`, async () => ((await kubectlRun(['get', 'serviceaccount', 'default', '-n', name])).exitCode === 0 ? true : undefined), 60_000);
+  await ensureNamespace(name);
   return name;
 }
 
