@@ -1,5 +1,5 @@
 # The test cluster's real node, sourced by scripts/test-cluster (which defines STATE, PKI, LOGS,
-# CACHE_ROOT, K8S_DIR, GO_DIR, kc, say, die, start, stop, owned_pid, wait_healthy). One node on this
+# CACHE_ROOT, BIN_DIR, GO_DIR, kc, say, die, start, stop, owned_pid, wait_healthy). One node on this
 # machine: containerd + runc with a bridge CNI, a kubelet and kube-proxy built from the pinned
 # Kubernetes. It is tainted, so only pods that select it (label and toleration below) run here; every
 # other pod keeps going to kwok's fake node. This machine's traps are noted where they are handled.
@@ -19,6 +19,10 @@ KUBELET_PORT=${OPENCLAW_TEST_CLUSTER_KUBELET_PORT:-10250}
 KUBELET_HEALTHZ_PORT=${OPENCLAW_TEST_CLUSTER_KUBELET_HEALTHZ_PORT:-10248}
 KUBE_PROXY_HEALTHZ_PORT=${OPENCLAW_TEST_CLUSTER_KUBE_PROXY_HEALTHZ_PORT:-10256}
 KUBE_PROXY_METRICS_PORT=${OPENCLAW_TEST_CLUSTER_KUBE_PROXY_METRICS_PORT:-10249}
+KUBE_ROUTER_HEALTH_PORT=${OPENCLAW_TEST_CLUSTER_KUBE_ROUTER_HEALTH_PORT:-20244}
+# The Service kube-system/kube-dns (test/cluster/cluster-dns.yaml) in front of CoreDNS.
+CLUSTER_DNS_IP=10.96.0.10
+COREDNS_IMAGE=localhost/openclaw-test-cluster/coredns:$COREDNS_VERSION
 
 NODE_DIR=$STATE/node
 CONTAINERD_SOCKET=$NODE_DIR/containerd.sock
@@ -37,30 +41,21 @@ ctr_k8s() { ctr --address "$CONTAINERD_SOCKET" --namespace k8s.io "$@"; }
 # The Debian packages the node runs; installed (and their .debs cached) when missing.
 install_node_packages() {
   local missing=() pkg
-  for pkg in containerd runc containernetworking-plugins iptables iproute2; do
+  for pkg in containerd runc containernetworking-plugins iptables ipset iproute2; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) || "$REPO_ROOT/scripts/install-system-packages" "${missing[@]}"
 }
 
-# The sandbox image: test/cluster/pause/main.go built static and packed by hand as an OCI archive
-# (one uncompressed layer), named PAUSE_IMAGE for `ctr images import`. Cached by the source's hash.
-pause_archive() {
-  local source=$REPO_ROOT/test/cluster/pause/main.go hash
-  hash=$(cat "$source" <(printf '%s' "$PAUSE_IMAGE") | sha256sum | cut -c1-16)
-  printf '%s\n' "$PAUSE_DIR/pause-$hash.oci.tar"
-}
-
-build_pause_image() {
-  local archive work layer config manifest sha size
-  archive=$(pause_archive)
-  [[ -s $archive ]] && return 0
-  need go "Go builds the real node's pause image"
+# pack_image <ref> <static binary> <archive>: an OCI archive of one uncompressed layer holding only
+# the binary, run as its entrypoint, named <ref> for `ctr images import`.
+pack_image() {
+  local ref=$1 binary=$2 archive=$3 work name layer config manifest sha size
   work=$(mktemp -d)
-  mkdir -p "$work/rootfs" "$work/oci/blobs/sha256" "$PAUSE_DIR"
-  (cd "$work" && go_env go build -trimpath -ldflags '-s -w' -o rootfs/pause "$REPO_ROOT/test/cluster/pause/main.go") ||
-    die "building the pause image failed"
-  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/rootfs" -cf "$work/layer.tar" pause
+  name=$(basename "$binary")
+  mkdir -p "$work/rootfs" "$work/oci/blobs/sha256"
+  cp "$binary" "$work/rootfs/$name"
+  tar --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/rootfs" -cf "$work/layer.tar" "$name"
   blob() { # blob <file>: stores it under its digest, prints "<sha> <size>"
     local s n
     s=$(sha256sum "$1" | cut -d' ' -f1) n=$(stat -c %s "$1")
@@ -68,18 +63,45 @@ build_pause_image() {
     printf '%s %s\n' "$s" "$n"
   }
   read -r layer size < <(blob "$work/layer.tar")
-  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/pause"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-    "$layer" >"$work/config.json"
+  printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/%s"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$name" "$layer" >"$work/config.json"
   read -r config sha < <(blob "$work/config.json")
   printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
     "$config" "$sha" "$layer" "$size" >"$work/manifest.json"
   read -r manifest size < <(blob "$work/manifest.json")
   printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"},"annotations":{"io.containerd.image.name":"%s"}}]}' \
-    "$manifest" "$size" "$PAUSE_IMAGE" >"$work/oci/index.json"
+    "$manifest" "$size" "$ref" >"$work/oci/index.json"
   printf '{"imageLayoutVersion":"1.0.0"}' >"$work/oci/oci-layout"
-  rm -f "$PAUSE_DIR"/pause-*.oci.tar
   tar -C "$work/oci" -cf "$archive.tmp" . && mv "$archive.tmp" "$archive"
   rm -rf "$work"
+}
+
+# The sandbox image: test/cluster/pause/main.go built static, cached by the source's hash.
+pause_archive() {
+  local source=$REPO_ROOT/test/cluster/pause/main.go hash
+  hash=$(cat "$source" <(printf '%s' "$PAUSE_IMAGE") | sha256sum | cut -c1-16)
+  printf '%s\n' "$PAUSE_DIR/pause-$hash.oci.tar"
+}
+
+build_pause_image() {
+  local archive work
+  archive=$(pause_archive)
+  [[ -s $archive ]] && return 0
+  need go "Go builds the real node's pause image"
+  work=$(mktemp -d)
+  (cd "$work" && go_env go build -trimpath -ldflags '-s -w' -o pause "$REPO_ROOT/test/cluster/pause/main.go") ||
+    die "building the pause image failed"
+  mkdir -p "$PAUSE_DIR"
+  rm -f "$PAUSE_DIR"/pause-*.oci.tar
+  pack_image "$PAUSE_IMAGE" "$work/pause" "$archive"
+  rm -rf "$work"
+}
+
+# CoreDNS's image, from the binary built with the cluster (build_cluster_binaries).
+coredns_archive() { printf '%s\n' "$BIN_DIR/coredns.oci.tar"; }
+
+build_coredns_image() {
+  [[ -s $(coredns_archive) ]] || pack_image "$COREDNS_IMAGE" "$BIN_DIR/coredns" "$(coredns_archive)"
 }
 
 image_present() { ctr_k8s images ls -q 2>/dev/null | grep -qxF "$1"; }
@@ -174,9 +196,12 @@ evictionHard: { memory.available: 100Mi, nodefs.available: "1%", imagefs.availab
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 resolvConf: /etc/resolv.conf
+clusterDNS: [$CLUSTER_DNS_IP]
+clusterDomain: cluster.local
 EOF
   write_kubeconfig "$NODE_DIR/kubelet.kubeconfig" "system:node:$REAL_NODE_NAME" "$PKI/node.crt" "$PKI/node.key"
   write_kubeconfig "$NODE_DIR/kube-proxy.kubeconfig" system:kube-proxy "$PKI/kube-proxy.crt" "$PKI/kube-proxy.key"
+  write_kubeconfig "$NODE_DIR/kube-router.kubeconfig" system:kube-router "$PKI/kube-router.crt" "$PKI/kube-router.key"
   cat >"$NODE_DIR/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -262,6 +287,40 @@ ensure_kube_proxy() {
     start kube-proxy "$KUBE_PROXY_HEALTHZ_PORT" --config="$NODE_DIR/kube-proxy.yaml"
   fi
   wait_healthy kube-proxy 60 kube_proxy_healthy
+}
+
+kube_router_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$KUBE_ROUTER_HEALTH_PORT/healthz" >/dev/null 2>&1; }
+
+# kube-router enforces NetworkPolicy with iptables and ipsets on this node's pods; the bridge CNI
+# routes and kube-proxy serves Services, so only its firewall runs.
+ensure_kube_router() {
+  if ! owned_pid kube-router >/dev/null; then
+    start kube-router "$KUBE_ROUTER_HEALTH_PORT" --kubeconfig="$NODE_DIR/kube-router.kubeconfig" \
+      --hostname-override="$REAL_NODE_NAME" --run-firewall=true --run-router=false --run-service-proxy=false \
+      --enable-cni=false --enable-ipv6=false --service-cluster-ip-range="$SERVICE_CIDR" \
+      --health-port="$KUBE_ROUTER_HEALTH_PORT" --metrics-port=0 --iptables-sync-period=1m
+  fi
+  wait_healthy kube-router 120 kube_router_healthy
+}
+
+cluster_dns_ready() {
+  [[ $(kc get deployment coredns -n kube-system -o jsonpath='{.status.readyReplicas}' 2>/dev/null) == 1 ]]
+}
+
+# CoreDNS as a pod on the real node behind the Service kube-dns, as clusters run it.
+ensure_cluster_dns() {
+  load_image "$COREDNS_IMAGE" "$(coredns_archive)"
+  sed -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@CLUSTER_DNS_IP@|$CLUSTER_DNS_IP|g" \
+    "$REPO_ROOT/test/cluster/cluster-dns.yaml" |
+    kc apply --server-side --force-conflicts --field-manager="$FIELD_MANAGER" -f - >/dev/null
+  local deadline=$((SECONDS + 120))
+  until cluster_dns_ready; do
+    if ((SECONDS >= deadline)); then
+      kc describe pods -n kube-system -l k8s-app=kube-dns >&2 || true
+      die "CoreDNS is not ready after 120s"
+    fi
+    sleep 0.5
+  done
 }
 
 ensure_volume_dirs() {
@@ -384,12 +443,21 @@ purge_iptables() {
   done
 }
 
+# kube-router's ipsets (KUBE-SRC-*, KUBE-DST-*, kube-router-*), once no iptables rule refers to them.
+kube_ipsets() { command -v ipset >/dev/null && ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)' || true; }
+
+purge_ipsets() {
+  local set
+  for set in $(kube_ipsets); do ipset destroy "$set" 2>/dev/null || say "warning: could not destroy ipset $set"; done
+}
+
 clean_node() {
   kill_shims
   remove_pod_cgroups
   unmount_below "$NODE_DIR" "$CONTAINERD_ROOT" "$VOLUME_ROOT"
   remove_netns
   purge_iptables
+  purge_ipsets
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link delete "$BRIDGE"
   restore_sysctls
   grep -qxF "$HOSTS_BEGIN" /etc/hosts && write_service_hosts ''
@@ -403,6 +471,7 @@ node_leftovers() {
   compgen -G '/sys/fs/cgroup/*/kubepods' >/dev/null && return 0
   awk -v d="$NODE_DIR" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/self/mounts && return 0
   iptables-save 2>/dev/null | grep -qE '^:(KUBE|CNI)-' && return 0
+  [[ -n $(kube_ipsets) ]] && return 0
   return 1
 }
 
@@ -419,10 +488,13 @@ ensure_real_node() {
   ensure_containerd
   ensure_kubelet
   ensure_kube_proxy
+  ensure_kube_router
+  ensure_cluster_dns
 }
 
 # Stops the node's processes and undoes what they did; called by `down` before the control plane goes.
 stop_real_node() {
+  stop kube-router
   stop kube-proxy
   stop kubelet
   stop volume-dirs

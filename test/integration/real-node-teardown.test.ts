@@ -1,6 +1,6 @@
 // `scripts/test-cluster down` on the shared cluster while a pod runs on its real node: every trace
-// the node left on this machine (processes, mounts, cgroups, iptables chains, the bridge, network
-// namespaces, the /etc/hosts block) is there before and gone after; then `up` brings the cluster and
+// the node left on this machine (processes, mounts, cgroups, iptables chains and kube-router's
+// ipsets, the bridge, network namespaces, the /etc/hosts block) is there before and gone after; then `up` brings the cluster and
 // its node back, and a pod runs again, for the suites that follow.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ interface Traces {
   readonly mounts: string[];
   readonly cgroups: string[];
   readonly chains: string[];
+  readonly ipsets: string[];
   readonly bridge: boolean;
   readonly netns: string[];
   readonly hostsBlock: boolean;
@@ -51,15 +52,27 @@ async function traces(): Promise<Traces> {
   for (const tool of ['iptables-save', 'ip6tables-save']) {
     for (const line of (await commandOutput(tool, [])).split('\n')) if (/^:(KUBE|CNI)-/.test(line)) chains.push(`${tool} ${line.split(' ')[0]}`);
   }
+  const ipsets = (await commandOutput('ipset', ['list', '-n'])).split('\n').filter((name) => /^(inet6:)?(KUBE-|kube-router-)/.test(name));
   const bridge = (await execa('ip', ['link', 'show', BRIDGE], { reject: false })).exitCode === 0;
   const netns = existsSync('/run/netns') ? readdirSync('/run/netns').filter((name) => name.startsWith('cni-')) : [];
   const hostsBlock = readFileSync('/etc/hosts', 'utf8').includes('# openclaw-test-cluster services: begin');
-  return { processes, mounts, cgroups, chains, bridge, netns, hostsBlock };
+  return { processes, mounts, cgroups, chains, ipsets, bridge, netns, hostsBlock };
 }
 
-/** A pause container on the real node, in a namespace of its own; resolves once it runs. */
+/**
+ * A pause container on the real node, in a namespace of its own, under a NetworkPolicy (so that
+ * kube-router has made its chains and ipsets for it); resolves once it runs.
+ */
 async function runPauseOnRealNode(): Promise<void> {
   await ensureNamespace('teardown-probe');
+  await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'probe' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { role: 'client' } } }] }] },
+    }),
+  });
   await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1',
@@ -95,13 +108,15 @@ describe('scripts/test-cluster down with the real node', () => {
     expect(before.cgroups.length).toBeGreaterThan(0);
     expect(before.chains.some((c) => c.endsWith(':KUBE-SERVICES')), before.chains.join('\n')).toBe(true);
     expect(before.chains.some((c) => c.endsWith(':KUBE-FIREWALL')), before.chains.join('\n')).toBe(true);
+    expect(before.chains.some((c) => c.endsWith(':KUBE-ROUTER-FORWARD')), before.chains.join('\n')).toBe(true);
+    await waitFor('kube-router\'s ipsets for the probe\'s policy', async () => ((await traces()).ipsets.length > 0 ? true : undefined), 60_000);
     expect(before.bridge).toBe(true);
     expect(before.netns.length).toBeGreaterThan(0);
     expect(before.hostsBlock).toBe(true);
 
     const down = await testCluster('down');
     expect(down.exitCode, down.all).toBe(0);
-    expect(await traces()).toEqual({ processes: [], mounts: [], cgroups: [], chains: [], bridge: false, netns: [], hostsBlock: false });
+    expect(await traces()).toEqual({ processes: [], mounts: [], cgroups: [], chains: [], ipsets: [], bridge: false, netns: [], hostsBlock: false });
     expect(existsSync(STATE)).toBe(false);
     expect((await testCluster('status')).exitCode).toBe(1);
 

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface KubectlOptions {
   readonly input?: string;
+  /** A file streamed to kubectl's stdin (for binary content). */
+  readonly inputFile?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -25,6 +27,7 @@ export async function kubectlRun(args: readonly string[], options: KubectlOption
     reject: false,
     env: options.env ?? process.env,
     ...(options.input === undefined ? {} : { input: options.input }),
+    ...(options.inputFile === undefined ? {} : { inputFile: options.inputFile }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

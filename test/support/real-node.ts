@@ -6,6 +6,9 @@ import { createNamespace, kubectl, kubectlRun, waitFor } from './kube.js';
 export const REAL_NODE_NAME = 'real-node-0';
 /** nodeSelector, toleration and pull policy that put an instance on the real node. */
 export const REAL_NODE_VALUES = 'test/cluster/real-node-values.yaml';
+/** What any other pod needs to run on the real node: its label as nodeSelector, and this toleration. */
+export const REAL_NODE_LABEL = { 'openclaw.ai/test-node': 'real' } as const;
+export const REAL_NODE_TOLERATION = { key: 'openclaw.ai/real-node', operator: 'Equal', value: 'true', effect: 'NoSchedule' } as const;
 
 /** A fresh namespace enforcing Pod Security "restricted", as the instances' namespace does. */
 export async function restrictedNamespace(prefix: string): Promise<string> {

@@ -1,11 +1,18 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 
+export interface ImageRef {
+  readonly repository: string;
+  readonly tag: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
     /** The instance image (Dockerfile.gke) in the real node's containerd. */
-    instanceImage: { repository: string; tag: string };
+    instanceImage: ImageRef;
+    /** The manager image (manager/Dockerfile) in the real node's containerd. */
+    managerImage: ImageRef;
   }
 }
 
@@ -20,22 +27,34 @@ function run(script: string, args: readonly string[]): Promise<string> {
   });
 }
 
+/** Imports what `scripts/build-image` printed ("<ref> <archive>") into the real node. */
+async function loadBuiltImage(printed: string): Promise<ImageRef> {
+  const [ref, archive] = printed.trim().split(' ');
+  const image = /^(.+):([^:/]+)$/.exec(ref ?? '');
+  if (!image?.[1] || !image[2] || !archive) throw new Error(`scripts/build-image printed "${printed.trim()}", not "<ref> <archive>"`);
+  await run('scripts/test-cluster', ['load-image', ref ?? '', archive]);
+  return { repository: image[1], tag: image[2] };
+}
+
 /**
- * Starts the test cluster with its real node (or reuses a running one) and builds the instance image
- * meanwhile (both cached), imports the image into the node, and hands suites the kubeconfig and the
- * image.
+ * Starts the test cluster with its real node (or reuses a running one) and builds the instance and
+ * manager images meanwhile (all cached), imports the images into the node, and hands suites the
+ * kubeconfig and the images.
  */
 export default async function setup(project: TestProject): Promise<void> {
-  const [, built] = await Promise.all([run('scripts/test-cluster', ['up']), run('scripts/build-image', ['instance'])]);
-  const [ref, archive] = built.trim().split(' ');
-  const image = /^(.+):([^:/]+)$/.exec(ref ?? '');
-  if (!image?.[1] || !image[2] || !archive) throw new Error(`scripts/build-image printed "${built.trim()}", not "<ref> <archive>"`);
-  await run('scripts/test-cluster', ['load-image', ref ?? '', archive]);
+  const [, instance, manager] = await Promise.all([
+    run('scripts/test-cluster', ['up']),
+    run('scripts/build-image', ['instance']),
+    run('scripts/build-image', ['manager']),
+  ]);
+  const instanceImage = await loadBuiltImage(instance);
+  const managerImage = await loadBuiltImage(manager);
 
   const env = execFileSync('bash', ['scripts/test-cluster', 'env'], { encoding: 'utf8' });
   const match = /^KUBECONFIG=(.+)$/m.exec(env);
   if (!match?.[1]) throw new Error(`scripts/test-cluster env printed no KUBECONFIG: ${env}`);
   process.env.KUBECONFIG = match[1];
   project.provide('kubeconfig', match[1]);
-  project.provide('instanceImage', { repository: image[1], tag: image[2] });
+  project.provide('instanceImage', instanceImage);
+  project.provide('managerImage', managerImage);
 }

@@ -1,0 +1,173 @@
+// The manager as it runs on GKE: a pod from manager/k8s (ServiceAccount, Role, Deployment, Service,
+// NetworkPolicy), applied with a kustomize overlay that changes only what an operator's own overlay
+// would: the image, where instances run (the real node, through OPENCLAW_VALUES_FILES), where the
+// manager itself runs, and the API server's address in its egress policy. Tests reach it through its
+// Service from this machine.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { ImageRef } from './setup-cluster.js';
+import { kubectl, kubectlRun, waitFor } from './kube.js';
+import type { RbacCaller } from './manager-rbac-suite.js';
+import { requestJson, type JsonResponse, type RequestOptions } from './manager-http.js';
+import { REAL_NODE_LABEL, REAL_NODE_TOLERATION, REAL_NODE_VALUES } from './real-node.js';
+import { noteSecret, recordOutput } from './secret-capture.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+export const MANAGER_NAMESPACE = 'openclaw';
+const NAME = 'openclaw-manager';
+const VALUES_DIR = '/etc/openclaw/values';
+
+export interface InClusterManager {
+  /** The manager's Service, as pods and (through /etc/hosts) this machine name it. */
+  readonly url: string;
+  /** The name of its one running pod. */
+  pod(): Promise<string>;
+  api(method: string, path: string, body?: unknown, options?: Omit<RequestOptions, 'key' | 'body'>): Promise<JsonResponse>;
+  /** Its log (the running container's). */
+  logs(): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export interface InClusterManagerOptions {
+  readonly apiKey: string;
+  readonly managerImage: ImageRef;
+  readonly instanceImage: ImageRef;
+}
+
+/** Where pods reach the API server: the endpoint of the Service `kubernetes`, which NetworkPolicy sees. */
+export async function apiServerEndpoint(): Promise<{ address: string; port: number }> {
+  const slices = JSON.parse(await kubectl(['get', 'endpointslices', '-n', 'default', '-l', 'kubernetes.io/service-name=kubernetes', '-o', 'json'])) as {
+    items: { endpoints?: { addresses: string[] }[]; ports?: { port: number }[] }[];
+  };
+  const slice = slices.items[0];
+  const address = slice?.endpoints?.[0]?.addresses[0];
+  const port = slice?.ports?.[0]?.port;
+  if (!address || !port) throw new Error(`the Service kubernetes has no endpoint: ${JSON.stringify(slices)}`);
+  return { address, port };
+}
+
+function overlay(dir: string, options: InClusterManagerOptions, apiServer: { address: string; port: number }): void {
+  copyFileSync(path.join(REPO, REAL_NODE_VALUES), path.join(dir, 'real-node.yaml'));
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: NAME, namespace: MANAGER_NAMESPACE },
+    spec: {
+      template: {
+        spec: {
+          nodeSelector: REAL_NODE_LABEL,
+          tolerations: [REAL_NODE_TOLERATION],
+          containers: [{
+            name: 'manager',
+            // The image is in the node's containerd and in no registry.
+            imagePullPolicy: 'Never',
+            env: [
+              { name: 'OPENCLAW_IMAGE_REPO', value: options.instanceImage.repository },
+              { name: 'OPENCLAW_IMAGE_TAG', value: options.instanceImage.tag },
+              { name: 'OPENCLAW_VALUES_FILES', value: `${VALUES_DIR}/real-node.yaml` },
+              { name: 'OPENCLAW_LOG_LEVEL', value: 'info' },
+            ],
+            volumeMounts: [{ name: 'values', mountPath: VALUES_DIR, readOnly: true }],
+          }],
+          volumes: [{ name: 'values', configMap: { name: `${NAME}-values` } }],
+        },
+      },
+    },
+  };
+  const apiServerRule = [
+    { op: 'replace', path: '/spec/egress/2/to/0/ipBlock/cidr', value: `${apiServer.address}/32` },
+    { op: 'replace', path: '/spec/egress/2/ports/0/port', value: apiServer.port },
+  ];
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    // kustomize takes a base outside the overlay only by a relative path.
+    resources: [path.relative(dir, path.join(REPO, 'manager/k8s'))],
+    images: [{ name: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-manager', newName: options.managerImage.repository, newTag: options.managerImage.tag }],
+    configMapGenerator: [{ name: `${NAME}-values`, namespace: MANAGER_NAMESPACE, files: ['real-node.yaml'] }],
+    generatorOptions: { disableNameSuffixHash: true },
+    patches: [
+      { path: 'deployment.yaml' },
+      { target: { kind: 'NetworkPolicy', name: NAME }, patch: JSON.stringify(apiServerRule) },
+    ],
+  };
+  writeFileSync(path.join(dir, 'deployment.yaml'), stringify(deployment));
+  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(kustomization));
+}
+
+async function runningPod(): Promise<string | undefined> {
+  const pods = JSON.parse(await kubectl(['get', 'pods', '-n', MANAGER_NAMESPACE, '-l', `app.kubernetes.io/name=${NAME}`, '-o', 'json'])) as {
+    items: { metadata: { name: string; deletionTimestamp?: string }; status: { conditions?: { type: string; status: string }[] } }[];
+  };
+  const ready = pods.items.filter((p) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  return ready.length === 1 ? ready[0]?.metadata.name : undefined;
+}
+
+/** Deploys the manager (its Secret first) and waits until its Service answers /health from here. */
+export async function deployInClusterManager(options: InClusterManagerOptions): Promise<InClusterManager> {
+  noteSecret(options.apiKey);
+  const dir = mkdtempSync(path.join(tmpdir(), 'openclaw-manager-overlay-'));
+  overlay(dir, options, await apiServerEndpoint());
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: NAME, namespace: MANAGER_NAMESPACE }, stringData: { API_KEY: options.apiKey } };
+  await kubectl(['apply', '-f', '-'], { input: JSON.stringify(secret) });
+  await kubectl(['apply', '-k', dir]);
+  const rollout = await kubectlRun(['rollout', 'status', `deployment/${NAME}`, '-n', MANAGER_NAMESPACE, '--timeout=180s']);
+  if (rollout.exitCode !== 0) {
+    const described = await kubectlRun(['describe', 'pods', '-n', MANAGER_NAMESPACE, '-l', `app.kubernetes.io/name=${NAME}`]);
+    throw new Error(`the manager did not roll out: ${rollout.stderr}\n${described.stdout}`);
+  }
+  const url = `http://${NAME}.${MANAGER_NAMESPACE}.svc.cluster.local:3000`;
+  await waitFor(`${url}/health from this machine`, async () => ((await requestJson(url, 'GET', '/health').catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
+
+  const pod = () => waitFor('one ready manager pod', runningPod, 120_000);
+  return {
+    url,
+    pod,
+    api: async (method, p, body, extra = {}) => {
+      const secrets = (body as { secrets?: Record<string, unknown> } | undefined)?.secrets;
+      if (secrets) for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
+      const res = await requestJson(url, method, p, { ...extra, key: options.apiKey, ...(body !== undefined ? { body } : {}) });
+      recordOutput(`response ${method} ${p.split('?')[0]} ${res.status}`, res.text);
+      return res;
+    },
+    logs: async () => {
+      const log = await kubectl(['logs', '-n', MANAGER_NAMESPACE, await pod(), '-c', 'manager']);
+      for (const line of log.split('\n')) recordOutput('manager-pod', line);
+      return log;
+    },
+    remove: async () => {
+      await kubectlRun(['delete', '-k', dir, '--ignore-not-found', '--wait=true', '--timeout=60s']);
+      await kubectlRun(['delete', 'secret', NAME, '-n', MANAGER_NAMESPACE, '--ignore-not-found']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * helm and kubectl inside the manager's pod, as its ServiceAccount (the token Kubernetes mounted):
+ * the image's own helm with its post-renderer plugin and chart, and the pinned kubectl copied in.
+ */
+export async function rbacCallerInPod(manager: InClusterManager): Promise<RbacCaller> {
+  const pod = await manager.pod();
+  const exec = (args: readonly string[], options: { input?: string; inputFile?: string } = {}) =>
+    kubectlRun(['exec', ...(options.input !== undefined || options.inputFile !== undefined ? ['-i'] : []), '-n', MANAGER_NAMESPACE, pod, '-c', 'manager', '--', ...args], options);
+  const kubectlBin = process.env.KUBECTL;
+  if (!kubectlBin) throw new Error('KUBECTL is not set: the global setup sets it');
+  const copied = await exec(['sh', '-c', 'cat > /tmp/kubectl && chmod 0755 /tmp/kubectl'], { inputFile: kubectlBin });
+  if (copied.exitCode !== 0) throw new Error(`copying kubectl into ${pod} failed: ${copied.stderr}`);
+  return {
+    helm: (args) => exec(['helm', ...args]),
+    kubectl: (args) => exec(['/tmp/kubectl', ...args]),
+    chart: '/app/chart',
+    writeValues: async (values) => {
+      const written = await exec(['sh', '-c', 'cat > /tmp/rbac-values.yaml'], { input: JSON.stringify(values) });
+      if (written.exitCode !== 0) throw new Error(`writing values into ${pod} failed: ${written.stderr}`);
+      return '/tmp/rbac-values.yaml';
+    },
+    close: async () => {
+      await exec(['rm', '-f', '/tmp/kubectl', '/tmp/rbac-values.yaml']);
+    },
+  };
+}
