@@ -104,7 +104,13 @@ build_coredns_image() {
   [[ -s $(coredns_archive) ]] || pack_image "$COREDNS_IMAGE" "$BIN_DIR/coredns" "$(coredns_archive)"
 }
 
-image_present() { ctr_k8s images ls -q 2>/dev/null | grep -qxF "$1"; }
+# The whole list is read first: with pipefail, `grep -q` leaving early fails the check when ctr gets
+# SIGPIPE writing the lines after the match (seen on a cold start).
+image_present() {
+  local images
+  images=$(ctr_k8s images ls -q 2>/dev/null) || return 1
+  grep -qxF -- "$1" <<<"$images"
+}
 
 # load_image <ref> <oci archive>: imports the archive unless containerd has the image already.
 load_image() {
@@ -221,7 +227,7 @@ ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add name "$BRIDGE" type bridge || die "ip link add $BRIDGE failed"
   fi
-  ip addr show dev "$BRIDGE" | grep -qF " $NODE_IP/" || ip addr add "$NODE_IP/${BRIDGE_SUBNET#*/}" dev "$BRIDGE"
+  grep -qF " $NODE_IP/" <<<"$(ip addr show dev "$BRIDGE")" || ip addr add "$NODE_IP/${BRIDGE_SUBNET#*/}" dev "$BRIDGE"
   ip link set "$BRIDGE" up
 }
 
@@ -470,7 +476,7 @@ node_leftovers() {
   ip link show "$BRIDGE" >/dev/null 2>&1 && return 0
   compgen -G '/sys/fs/cgroup/*/kubepods' >/dev/null && return 0
   awk -v d="$NODE_DIR" 'index($2, d) == 1 { found = 1 } END { exit !found }' /proc/self/mounts && return 0
-  iptables-save 2>/dev/null | grep -qE '^:(KUBE|CNI)-' && return 0
+  grep -qE '^:(KUBE|CNI)-' <<<"$(iptables-save 2>/dev/null)" && return 0
   [[ -n $(kube_ipsets) ]] && return 0
   return 1
 }

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StartProgress } from '../../manager/src/runtime/instance-runtime.js';
-import { leftovers } from '../support/helm-manager.js';
+import { ensureNamespace, leftovers } from '../support/helm-manager.js';
 import { installPlugins, PLUGIN_DIRS, runHelm, type PluginHome } from '../support/helm.js';
 import { createNamespace, deleteNamespace, getObject, kubectl, kubectlRun, waitFor } from '../support/kube.js';
 import { waitRunning } from '../support/manager-process.js';
@@ -252,7 +252,7 @@ describe('the platform in the cluster: the manager as a pod, instances on the re
       // The namespace of an app backend allowed to call the manager (manager/k8s/network-policy.yaml).
       probeNamespace = await createNamespace('netpol');
       await kubectl(['label', 'namespace', probeNamespace, 'openclaw.ai/manager-client=true']);
-      await waitFor(`serviceaccount ${probeNamespace}/default`, async () => ((await kubectlRun(['get', 'serviceaccount', 'default', '-n', probeNamespace])).exitCode === 0 ? true : undefined), 60_000);
+      await ensureNamespace(probeNamespace);
       const started = await Promise.all([
         startProbePod({ namespace, name: 'netpol-stranger', image }),
         startProbePod({ namespace: probeNamespace, name: 'outsider', image }),

@@ -1,7 +1,7 @@
 // `scripts/test-cluster down` on the shared cluster while a pod runs on its real node: every trace
 // the node left on this machine (processes, mounts, cgroups, iptables chains and kube-router's
-// ipsets, the bridge, network namespaces, the /etc/hosts block) is there before and gone after; then `up` brings the cluster and
-// its node back, and a pod runs again, for the suites that follow.
+// ipsets, the bridge, network namespaces, the /etc/hosts block) is there before and gone after;
+// then `up` brings the cluster and its node back, and a pod runs again, for the suites that follow.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
