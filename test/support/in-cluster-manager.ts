@@ -11,6 +11,7 @@ import type { ImageRef } from './setup-cluster.js';
 import { kubectl, kubectlRun, waitFor } from './kube.js';
 import type { RbacCaller } from './manager-rbac-suite.js';
 import { requestJson, type JsonResponse, type RequestOptions } from './manager-http.js';
+import { managerClient } from './manager-process.js';
 import { REAL_NODE_LABEL, REAL_NODE_TOLERATION, REAL_NODE_VALUES } from './real-node.js';
 import { noteSecret, recordOutput } from './secret-capture.js';
 
@@ -125,13 +126,7 @@ export async function deployInClusterManager(options: InClusterManagerOptions): 
   return {
     url,
     pod,
-    api: async (method, p, body, extra = {}) => {
-      const secrets = (body as { secrets?: Record<string, unknown> } | undefined)?.secrets;
-      if (secrets) for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
-      const res = await requestJson(url, method, p, { ...extra, key: options.apiKey, ...(body !== undefined ? { body } : {}) });
-      recordOutput(`response ${method} ${p.split('?')[0]} ${res.status}`, res.text);
-      return res;
-    },
+    api: managerClient(url, options.apiKey),
     logs: async () => {
       const log = await kubectl(['logs', '-n', MANAGER_NAMESPACE, await pod(), '-c', 'manager']);
       for (const line of log.split('\n')) recordOutput('manager-pod', line);

@@ -59,6 +59,21 @@ export async function waitRunning<T = unknown>(api: ManagerProcess['api'], userI
   throw new Error(`${userId} did not become Running in ${timeoutMs} ms: ${last?.text}`);
 }
 
+/**
+ * Requests to a manager at `url` with its key; with `capture`, secrets in bodies are noted and every
+ * response is recorded for the secret scan.
+ */
+export function managerClient(url: string, key: string, capture = true): ManagerProcess['api'] {
+  return (method, p, body, extra = {}) => {
+    const secrets = (body as { secrets?: Record<string, unknown> } | undefined)?.secrets;
+    if (capture && secrets) for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
+    return requestJson(url, method, p, { ...extra, key, ...(body !== undefined ? { body } : {}) }).then((res) => {
+      if (capture) recordOutput(`response ${method} ${p.split('?')[0]} ${res.status}`, res.text);
+      return res;
+    });
+  };
+}
+
 function exitOf(child: ChildProcess): Promise<number | string> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
 }
@@ -102,14 +117,7 @@ export async function startManagerProcess(options: ManagerProcessOptions): Promi
     url,
     pid,
     exited,
-    api: (method, p, body, extra = {}) => {
-      const secrets = (body as { secrets?: Record<string, unknown> } | undefined)?.secrets;
-      if (capture && secrets) for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
-      return requestJson(url, method, p, { ...extra, key, ...(body !== undefined ? { body } : {}) }).then((res) => {
-        if (capture) recordOutput(`response ${method} ${p.split('?')[0]} ${res.status}`, res.text);
-        return res;
-      });
-    },
+    api: managerClient(url, key, capture),
     logs: () => tail.join('\n'),
     crash: async (scope) => {
       kill(scope === 'group' ? -pid : pid, 'SIGKILL');
