@@ -9,17 +9,12 @@ set -euo pipefail
 set -m
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# The pinned WhatsApp plugin version (the image sets it in the environment instead).
-if [ -z "${OPENCLAW_WHATSAPP_VERSION:-}" ] && [ -f "$here/../versions.env" ]; then
-  OPENCLAW_WHATSAPP_VERSION="$(sed -n 's/^OPENCLAW_WHATSAPP_VERSION=//p' "$here/../versions.env")"
-fi
 
 log() { printf '[entrypoint] %s\n' "$*" >&2; }
 fail() { log "error: $*"; exit 1; }
 
 [ -n "${OPENCLAW_GATEWAY_TOKEN:-}" ] || fail "OPENCLAW_GATEWAY_TOKEN is required"
 [ -n "${OPENCLAW_STATE_DIR:-}" ] || fail "OPENCLAW_STATE_DIR is required"
-[ -n "${OPENCLAW_WHATSAPP_VERSION:-}" ] || fail "OPENCLAW_WHATSAPP_VERSION is not set and versions.env was not found"
 state="$OPENCLAW_STATE_DIR"
 # Only the gateway gets the token; Chromium and the VNC stack have no use for it.
 token="$OPENCLAW_GATEWAY_TOKEN"
@@ -38,6 +33,12 @@ novnc_web="${OPENCLAW_NOVNC_WEB:-/usr/share/novnc}"
 grace="${OPENCLAW_STOP_GRACE_SECONDS:-20}"
 case "$browser" in true | false) ;; *) fail "OPENCLAW_BROWSER_ENABLED must be true or false, not '$browser'" ;; esac
 if [ -z "$openclaw" ] || [ ! -x "$openclaw" ]; then fail "openclaw not found (set OPENCLAW_BIN or put it on PATH)"; fi
+# The plugins every instance shares, installed once beside OpenClaw (scripts/lib/plugin-seed.mjs).
+seed="${OPENCLAW_PLUGIN_SEED:-$(dirname "$openclaw")/../plugins}"
+[ -f "$seed/install-records.json" ] || fail "no plugin seed at $seed (set OPENCLAW_PLUGIN_SEED; scripts/install-openclaw makes one)"
+# The seed script needs node:sqlite: the gateway's own Node, which sits beside openclaw.
+gateway_node="$(dirname "$openclaw")/node"
+[ -x "$gateway_node" ] || gateway_node=node
 
 run="$state/run"
 mkdir -p "$state" "$run"
@@ -90,32 +91,9 @@ on_signal() {
 trap 'on_signal TERM' TERM
 trap 'on_signal INT' INT
 
-whatsapp_installed() {
-  local manifest
-  for manifest in "$state"/npm/projects/openclaw-whatsapp-*/node_modules/@openclaw/whatsapp/package.json; do
-    [ -f "$manifest" ] && grep -q "\"version\": *\"$OPENCLAW_WHATSAPP_VERSION\"" "$manifest" && return 0
-  done
-  return 1
-}
-
-# The plugin goes into the state dir through OpenClaw's own installer, the only install the gateway
-# trusts with WhatsApp's durable inbound state; npm serves it from the cache baked in beside OpenClaw.
-# It runs as a tracked child so a SIGTERM during the install stops it too.
-# npm writes to its cache even when everything is in it (fresh registry metadata); on a read-only
-# root filesystem the baked cache is copied to a scratch directory first (about 35 MB).
-if ! whatsapp_installed; then
-  scratch_cache=""
-  if [ -n "${npm_config_cache:-}" ] && [ -d "$npm_config_cache" ] && [ ! -w "$npm_config_cache" ]; then
-    scratch_cache="$(mktemp -d)"
-    cp -R "$npm_config_cache/." "$scratch_cache/" || fail "copying the npm cache $npm_config_cache to $scratch_cache failed"
-  fi
-  OPENCLAW_DISABLE_BONJOUR=1 start plugin-install env ${scratch_cache:+"npm_config_cache=$scratch_cache"} \
-    "$openclaw" plugins install "npm:@openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION"
-  wait "${pids[0]}" || fail "installing @openclaw/whatsapp@$OPENCLAW_WHATSAPP_VERSION into $state failed"
-  rm -f "$run/plugin-install.pid"
-  [ -z "$scratch_cache" ] || rm -rf "$scratch_cache"
-  pids=(); names=()
-fi
+# The state gets the seed's plugin index (a copy for a new user, the records updated for an existing
+# one); the plugins themselves stay in the seed, read-only.
+"$gateway_node" "$here/lib/plugin-seed.mjs" apply "$seed" "$state" >&2 || fail "applying the plugin seed $seed to $state failed"
 
 template="${OPENCLAW_CONFIG_TEMPLATE:-}"
 [ -z "$template" ] || [ -f "$template" ] || fail "OPENCLAW_CONFIG_TEMPLATE=$template does not exist"

@@ -65,7 +65,20 @@ describe('Dockerfile.gke', () => {
   it('copies only files that exist, including what the entrypoint needs beside it', () => {
     const sources = copies(ins).flatMap((c) => c.sources);
     for (const source of sources) expect(existsSync(source), source).toBe(true);
-    expect(sources).toEqual(expect.arrayContaining(['versions.env', 'scripts/lib/gateway-config.mjs']));
+    expect(sources).toEqual(expect.arrayContaining(['scripts/lib/gateway-config.mjs', 'scripts/lib/plugin-seed.mjs']));
+  });
+
+  it('installs the WhatsApp plugin once, as root, into the read-only seed the entrypoint is pointed at', () => {
+    const seed = all(ins, 'ENV').join(' ').match(/OPENCLAW_PLUGIN_SEED=(\S+)/)?.[1];
+    expect(seed).toBe('/opt/openclaw/plugins');
+    const ordered = ins.map((i) => `${i.cmd} ${i.args}`);
+    const install = ordered.findIndex((line) => line.startsWith('RUN') && line.includes(`OPENCLAW_STATE_DIR=${seed} openclaw plugins install`));
+    expect(install).toBeGreaterThan(-1);
+    expect(ordered.findIndex((line) => line === 'USER 1000')).toBeGreaterThan(install);
+    expect(ordered[install]).toContain(`plugin-seed.mjs prepare ${seed}`);
+    expect(ordered[install]).toContain(`chmod -R a-w ${seed}/npm`);
+    // Nothing installs at pod start any more, so no npm cache is baked in.
+    expect(all(ins, 'ENV').join(' ')).not.toContain('npm_config_cache');
   });
 
   it('installs the packages the entrypoint runs', () => {
