@@ -1,5 +1,5 @@
-// Writes the gateway's openclaw.json for the instance entrypoint: the template (or the existing file,
-// or nothing) with the keys the platform depends on laid over it. Plain Node, no dependencies, so it
+// Writes the gateway's openclaw.json for the instance entrypoint: the platform's defaults, then the
+// template (or the existing file, or nothing) over them, then the keys the platform depends on. Plain Node, no dependencies, so it
 // runs on the image's Node 24 and on the machine's Node 20 alike.
 // Usage: node gateway-config.mjs <out> <internalPort> <browserEnabled:true|false> <cdpPort> [template]
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
   return {
     gateway: { mode: 'local', bind: 'loopback', port: internalPort, auth: { mode: 'token' } },
-    // The plugin itself is installed into the state dir by the entrypoint; this turns it on.
+    // The plugin itself is shared read-only from the seed (plugin-seed.mjs); this turns it on.
     plugins: { entries: { whatsapp: { enabled: true } } },
     browser: browserEnabled
       ? {
@@ -18,6 +18,21 @@ export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
           profiles: { pod: { cdpUrl: `http://127.0.0.1:${cdpPort}` } },
         }
       : { enabled: false },
+  };
+}
+
+/**
+ * What an instance does without unless the operator's template turns it back on. Only the manager can
+ * reach an instance (its NetworkPolicy), with a token and no device: nothing pairs with it as a node
+ * or device, so the plugins that serve paired nodes, devices and panels, and the Control UI nobody
+ * can open, would only cost start-up time and memory.
+ */
+export const NODE_FACING_PLUGINS = ['canvas', 'cua-computer', 'device-pair', 'file-transfer', 'geolocation', 'linux-node', 'talk-voice'];
+
+export function platformDefaults() {
+  return {
+    gateway: { controlUi: { enabled: false } },
+    plugins: { entries: Object.fromEntries(NODE_FACING_PLUGINS.map((id) => [id, { enabled: false }])) },
   };
 }
 
@@ -55,7 +70,7 @@ function main([out, port, browser, cdp, template]) {
   let base = template ? readJson(template) : (existing ?? {});
   // OpenClaw stamps `meta` on its own writes and flags a config without it as clobbered; keep it.
   if (template && isObject(existing?.meta) && !('meta' in base)) base = { ...base, meta: existing.meta };
-  const config = mergeConfig(base, platformConfig({ internalPort: Number(port), browserEnabled: browser === 'true', cdpPort: Number(cdp) }));
+  const config = mergeConfig(mergeConfig(platformDefaults(), base), platformConfig({ internalPort: Number(port), browserEnabled: browser === 'true', cdpPort: Number(cdp) }));
   writeFileSync(`${out}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${out}.tmp`, out);
 }

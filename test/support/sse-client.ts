@@ -6,6 +6,8 @@ export interface SseEvents<T> {
   readonly status: number;
   readonly contentType: string | undefined;
   readonly events: T[];
+  /** When each event arrived (Date.now()), index for index with `events`. */
+  readonly receivedAt: number[];
   readonly comments: string[];
   /** Resolves when the server ended the stream (or the connection broke). */
   readonly ended: Promise<void>;
@@ -19,6 +21,7 @@ export interface SseEvents<T> {
 export function openSse<T = unknown>(url: string, apiKey: string): Promise<SseEvents<T>> {
   return new Promise((resolve, reject) => {
     const events: T[] = [];
+    const receivedAt: number[] = [];
     const comments: string[] = [];
     const waiters: { predicate: (e: T) => boolean; resolve: (e: T) => void }[] = [];
     const req = request(url, { headers: { Authorization: `Bearer ${apiKey}`, Accept: 'text/event-stream' } }, (res) => {
@@ -43,6 +46,7 @@ export function openSse<T = unknown>(url: string, apiKey: string): Promise<SseEv
           if (data === '') continue;
           const event = JSON.parse(data) as T;
           events.push(event);
+          receivedAt.push(Date.now());
           for (const waiter of [...waiters]) {
             if (!waiter.predicate(event)) continue;
             waiters.splice(waiters.indexOf(waiter), 1);
@@ -54,6 +58,7 @@ export function openSse<T = unknown>(url: string, apiKey: string): Promise<SseEv
         status: res.statusCode ?? 0,
         contentType: res.headers['content-type'],
         events,
+        receivedAt,
         comments,
         ended,
         until: (predicate) => {

@@ -51,6 +51,26 @@ describe('gateway-config.mjs', () => {
     if (args.template !== undefined) expect(config).not.toHaveProperty('agents');
   });
 
+  it('switches off the node-facing plugins and the Control UI, which no one can reach in the platform', () => {
+    const config = render({ browser: false }) as { gateway: { controlUi: unknown }; plugins: { entries: Record<string, unknown> } };
+    expect(config.gateway.controlUi).toEqual({ enabled: false });
+    for (const id of ['canvas', 'cua-computer', 'device-pair', 'file-transfer', 'geolocation', 'linux-node', 'talk-voice']) {
+      expect(config.plugins.entries[id], id).toEqual({ enabled: false });
+    }
+  });
+
+  it("lets the operator's template turn a default back on, but never the platform's own keys", () => {
+    const config = render({ browser: false, template: { gateway: { controlUi: { enabled: true }, port: 1 }, plugins: { entries: { canvas: { enabled: true }, whatsapp: { enabled: false } } } } }) as {
+      gateway: { controlUi: unknown; port: number };
+      plugins: { entries: Record<string, unknown> };
+    };
+    expect(config.gateway.controlUi).toEqual({ enabled: true });
+    expect(config.gateway.port).toBe(18790);
+    expect(config.plugins.entries.canvas).toEqual({ enabled: true });
+    expect(config.plugins.entries.whatsapp).toEqual({ enabled: true });
+    expect(config.plugins.entries['device-pair']).toEqual({ enabled: false });
+  });
+
   it('refuses a template that is not plain JSON, naming the file', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gateway-config-'));
     const template = path.join(dir, 't.json5');

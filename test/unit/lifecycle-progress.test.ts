@@ -4,25 +4,42 @@ import { ProgressEmitter } from '../../manager/src/lifecycle/start-progress.js';
 import type { StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { HELM_STEPS, helmStartProgress } from '../../manager/src/runtime/helm/helm-progress.js';
 import { deploymentAvailable, rolloutState } from '../../manager/src/runtime/helm/rollout-status.js';
+import { launchStage } from '../../manager/src/runtime/local/launch-stages.js';
 import { LOCAL_STEPS, localStartProgress } from '../../manager/src/runtime/local/local-progress.js';
 import { SSE_KEEPALIVE, formatSseData } from '../../manager/src/routes/sse.js';
 
 const step = (progress: number, message = `at ${progress}`): StartProgress => ({ progress, message, ready: false, failed: false });
 
 describe('ProgressEmitter', () => {
-  it('sends the first observation, then only growth, and ends with ready at 100', () => {
-    const emitter = new ProgressEmitter();
-    const sent = [step(5), step(5), step(20), step(10), step(20), step(80), { progress: 100, message: 'gateway ready', ready: true, failed: false }, step(90)]
+  it('sends the first observation, then growth or a new stage, and ends with ready at 100', () => {
+    const emitter = new ProgressEmitter(2_000, () => 0);
+    const sent = [step(5), step(5), step(20), step(10, 'at 20'), step(20), step(20, 'next stage'), step(80), { progress: 100, message: 'gateway ready', ready: true, failed: false }, step(90)]
       .map((o) => emitter.next(o))
       .filter((e) => e !== undefined);
-    expect(sent).toEqual([step(5), step(20), step(80), { progress: 100, message: 'gateway ready', ready: true, failed: false }]);
+    expect(sent).toEqual([step(5), step(20), step(20, 'next stage'), step(80), { progress: 100, message: 'gateway ready', ready: true, failed: false }]);
     expect(emitter.finished).toBe(true);
   });
 
+  it('repeats an unchanged stage once the heartbeat is due, never more often', () => {
+    let now = 0;
+    const emitter = new ProgressEmitter(2_000, () => now);
+    const at = (ms: number): StartProgress | undefined => {
+      now = ms;
+      return emitter.next(step(30, 'gateway: loading plugins'));
+    };
+    expect(at(0)).toEqual(step(30, 'gateway: loading plugins'));
+    expect(at(500)).toBeUndefined();
+    expect(at(1_999)).toBeUndefined();
+    expect(at(2_000)).toEqual(step(30, 'gateway: loading plugins'));
+    expect(at(3_000)).toBeUndefined();
+    expect(at(4_100)).toEqual(step(30, 'gateway: loading plugins'));
+  });
+
   it('caps everything but ready below 100 and never goes back', () => {
-    const emitter = new ProgressEmitter();
+    const emitter = new ProgressEmitter(2_000, () => 0);
     expect(emitter.next(step(100))?.progress).toBe(99);
-    expect(emitter.next(step(40))).toBeUndefined();
+    expect(emitter.next(step(40, 'at 100'))).toBeUndefined();
+    expect(emitter.next(step(40))).toEqual(step(99, 'at 40'));
   });
 
   it('ends on failure, keeping the progress reached', () => {
@@ -108,10 +125,40 @@ describe('localStartProgress', () => {
     ['launching', { phase: 'Pending', ready: false, message: 'starting the process', healthy: false }, LOCAL_STEPS.launching, false, false],
     ['process started', { phase: 'Starting', ready: false, message: '', healthy: false }, LOCAL_STEPS.processStarted, false, false],
     ['healthz answers', { phase: 'Starting', ready: false, message: '', healthy: true }, LOCAL_STEPS.healthy, false, false],
+    ['a stage read from the output', { phase: 'Starting', ready: false, message: '', healthy: false, stage: { progress: 20, message: 'gateway: process started' } }, 20, false, false],
+    ['the furthest of stage and healthz', { phase: 'Starting', ready: false, message: '', healthy: true, stage: { progress: 85, message: 'gateway: starting channels' } }, 85, false, false],
     ['ready', { phase: 'Running', ready: true, message: 'gateway ready', healthy: true }, 100, true, false],
     ['process died', { phase: 'Failed', ready: false, message: 'exited with code 1', healthy: false }, 0, false, true],
   ])('%s', (_name, input, progress, ready, failed) => {
     expect(localStartProgress(input)).toMatchObject({ progress, ready, failed });
+  });
+});
+
+describe('launchStage', () => {
+  const color = (text: string): string => `\x1b[90m2026-12-07T00:51:43.014+00:00\x1b[39m \x1b[36m[gateway]\x1b[39m \x1b[36m${text}\x1b[39m`;
+  const lines = [
+    ['[entrypoint] plugins from /opt/openclaw/plugins: seeded', 10],
+    ['[entrypoint] started xvfb (pid 11)', 12],
+    ['[entrypoint] started x11vnc (pid 12)', 14],
+    ['[entrypoint] started websockify (pid 13)', 16],
+    ['[entrypoint] started chromium (pid 14)', 18],
+    ['[entrypoint] started gateway (pid 15)', 20],
+    [color('loading configuration…'), 35],
+    [color('starting...'), 45],
+    [color('starting HTTP server...'), 55],
+    [color('http server listening (10 plugins: browser, whatsapp; 18.1s)'), 75],
+    [color('starting channels and sidecars...'), 85],
+    [color('ready'), 95],
+  ] as const;
+
+  it.each(lines.map((_, i) => [i] as const))('after line %i the furthest milestone wins', (i) => {
+    const output = lines.slice(0, i + 1).map(([line]) => line).join('\n');
+    expect(launchStage(output)?.progress).toBe(lines[i]?.[1]);
+  });
+
+  it('ignores lines that only look alike, and an empty output', () => {
+    expect(launchStage('')).toBeUndefined();
+    expect(launchStage(color('heartbeat ready to go') + '\n[entrypoint] started forwarder (pid 3)')).toBeUndefined();
   });
 });
 

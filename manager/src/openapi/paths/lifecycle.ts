@@ -50,11 +50,13 @@ export const lifecyclePaths: JsonObject = {
     parameters: [userIdParameter],
     get: {
       operationId: 'startProgress',
-      summary: 'Server-sent events following the instance to ready: `data: {"progress","message","ready","failed"}` per step, `: keepalive` every 15 s',
+      summary: 'Server-sent events following the instance to ready: `data: {"progress","message","ready","failed"}` per step and at least every 2 s, `: keepalive` every 15 s',
       description:
         'Helm runtime: from the pod\'s Events (Scheduled, Pulling, Pulled, Created, Started) and status, then readiness. Local runtime: ' +
-        'process started, gateway /healthz, ready. A stopped instance shows progress 0 and the stream waits for a start. ' +
-        'The stream ends after a ready or failed event; closing the connection stops it.',
+        'the stages the instance prints (shared plugins, each browser process, the gateway loading its configuration, its plugins, ' +
+        'its channels and sidecars), then ready. An event comes whenever the progress or the stage changes and is repeated at ' +
+        'least every 2 s while nothing changes; progress never goes back. A stopped instance shows progress 0 and the stream waits ' +
+        'for a start. The stream ends after a ready or failed event; closing the connection stops it.',
       responses: {
         '200': {
           description: 'An event stream; each event\'s data is a ProgressEvent',

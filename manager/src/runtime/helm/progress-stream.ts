@@ -15,7 +15,7 @@ export interface HelmProgressStreamOptions {
   readonly kubeConfig: KubeConfig;
   readonly namespace: string;
   readonly logger: Logger;
-  /** Look again at least this often, change or not (default 5 s). */
+  /** Look again at least this often, change or not (default 2 s, so the stream's heartbeat has news to carry). */
   readonly recheckMs?: number;
 }
 
@@ -32,7 +32,7 @@ export async function* helmProgressStream(options: HelmProgressStreamOptions, us
       const pods = cache.pods(userId);
       events.follow(currentPod(pods)?.metadata?.name);
       yield helmStartProgress({ userId, namespace, deployment, pods, pvc: cache.pvc(userId), events: events.events() });
-      await changed.next(signal, options.recheckMs ?? 5_000);
+      await changed.next(signal, options.recheckMs ?? 2_000);
     }
   } finally {
     for (const off of unsubscribe) off();

@@ -3,7 +3,7 @@
 // manager; a restarted manager adopts the ones still running and restarts the others from their
 // records. A process that dies is restarted with exponential backoff, like a pod.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import { isValidUserId } from '../../validation/user-id.js';
@@ -18,6 +18,7 @@ import { UserLocks } from '../user-lock.js';
 import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
+import { launchStage } from './launch-stages.js';
 import { localStartProgress } from './local-progress.js';
 import { describeTracked, type Tracked } from './local-status.js';
 import { LocalSupervisor } from './local-supervisor.js';
@@ -78,7 +79,9 @@ export class LocalRuntime implements InstanceRuntime {
         return undefined;
       });
       if (!record) continue;
-      const entry: Tracked = { record, phase: 'Starting', ready: false, message: 'adopting', restarts: 0 };
+      // What an adopted instance printed before this manager started is not read for its progress.
+      const logOffset = (await stat(this.paths(userId).logFile).catch(() => undefined))?.size ?? 0;
+      const entry: Tracked = { record, phase: 'Starting', ready: false, message: 'adopting', restarts: 0, logOffset };
       this.tracked.set(userId, entry);
       if (record.stopped === true) {
         Object.assign(entry, { phase: 'Stopped', message: STOPPED_MESSAGE });
@@ -201,8 +204,10 @@ export class LocalRuntime implements InstanceRuntime {
     while (!signal.aborted) {
       const entry = this.entry(userId);
       if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
-      const healthy = entry.phase === 'Starting' && !entry.ready && (await probeGatewayHealthy(entry.record.ports.gateway));
-      yield localStartProgress({ phase: entry.phase, ready: entry.ready, message: entry.message, healthy });
+      const starting = entry.phase === 'Starting' && !entry.ready;
+      const healthy = starting && (await probeGatewayHealthy(entry.record.ports.gateway));
+      const stage = starting ? launchStage(await readFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : undefined;
+      yield localStartProgress({ phase: entry.phase, ready: entry.ready, message: entry.message, healthy, ...(stage ? { stage } : {}) });
       await pause(PROGRESS_POLL_MS, signal);
     }
   }
@@ -258,6 +263,21 @@ function isFailed(entry: Tracked): boolean {
 /** Waits `ms`; returns early (without throwing) when `signal` aborts. */
 async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   await delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+}
+
+const LAUNCH_OUTPUT_LIMIT = 256 * 1024;
+
+/** What the file holds from `offset` on (at most the first 256 KiB of it); '' when unreadable. */
+async function readFrom(file: string, offset: number): Promise<string> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const buffer = Buffer.alloc(LAUNCH_OUTPUT_LIMIT);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

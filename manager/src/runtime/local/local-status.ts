@@ -15,6 +15,8 @@ export interface Tracked {
   lastExit?: string;
   lastProbeAt?: number;
   readySince?: number;
+  /** Where the current launch's output starts in the instance's log file. */
+  logOffset?: number;
 }
 
 export interface DescribeContext {

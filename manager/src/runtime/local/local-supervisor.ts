@@ -1,7 +1,7 @@
 // Keeps the local runtime's processes alive, like a kubelet: launches an instance's entrypoint,
 // stops it, follows it (process alive, gateway ready) and restarts one that died with exponential
 // backoff. Instances a user stopped, and any whose lock is held by an operation, are left alone.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '../../logger.js';
 import { startDaemon } from '../../process/spawn.js';
 import { RuntimeOperationFailed } from '../runtime-errors.js';
@@ -74,6 +74,7 @@ export class LocalSupervisor {
       base: this.options.baseEnv, record: { ...record, browser: browser.available }, stateDir: paths.stateDir, token, secrets,
       openclawBin: this.options.openclawBin, ...(browser.chromiumBin ? { chromiumBin: browser.chromiumBin } : {}),
     });
+    const logOffset = (await stat(paths.logFile).catch(() => undefined))?.size ?? 0;
     let daemon;
     try {
       daemon = await startDaemon('bash', [this.options.entrypoint], { env, cwd: paths.stateDir, logFile: paths.logFile });
@@ -84,7 +85,7 @@ export class LocalSupervisor {
     }
     record = { ...withoutStopped(record), browser: browser.available, pid: daemon.pid, pidStartTime: processStartTime(daemon.pid), startedAt: new Date().toISOString() };
     await writeRecord(paths.recordFile, record);
-    Object.assign(entry, { record, phase: 'Starting', ready: false, message: 'gateway starting', readySince: undefined, restartAt: undefined });
+    Object.assign(entry, { record, phase: 'Starting', ready: false, message: 'gateway starting', readySince: undefined, restartAt: undefined, logOffset });
     this.options.logger.info({ userId, pid: daemon.pid, browser: record.browser }, 'instance process started');
     void daemon.exited.then(({ exitCode, signal }) => {
       if (this.closed || this.tracked.get(userId) !== entry || entry.record.pid !== daemon.pid || entry.phase === 'Deleting') return;
