@@ -37,6 +37,11 @@ export interface ManagerConfig {
   readonly vncUrlTemplate: string;
   /** Local runtime: where each instance keeps `<userId>/` (OPENCLAW_LOCAL_DATA_DIR). */
   readonly localDataDir: string;
+  /**
+   * Local runtime: each instance's browser (OPENCLAW_LOCAL_BROWSER): "auto" (default) runs it when Xvfb,
+   * x11vnc, websockify + noVNC and Chromium are installed; "off" runs gateway-only (about 0.7 GB less each).
+   */
+  readonly localBrowser: 'auto' | 'off';
   /** Local runtime: the OpenClaw launcher (OPENCLAW_BIN, default `openclaw` on PATH). */
   readonly openclawBin: string;
   /** Local runtime: the instance entrypoint (OPENCLAW_ENTRYPOINT, default scripts/instance-entrypoint.sh). */
@@ -161,6 +166,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const dataHome = str('XDG_DATA_HOME', path.join(home, '.local', 'share'));
   const localDataDir = path.resolve(str('OPENCLAW_LOCAL_DATA_DIR', path.join(dataHome, 'openclaw-platform', 'instances')));
 
+  const localBrowser = str('OPENCLAW_LOCAL_BROWSER', 'auto') as ManagerConfig['localBrowser'];
+  if (localBrowser !== 'auto' && localBrowser !== 'off') problems.push(`OPENCLAW_LOCAL_BROWSER must be "auto" or "off", got "${localBrowser}"`);
+
   const childEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && key !== 'OPENCLAW_MANAGER_API_KEY') childEnv[key] = value;
@@ -190,6 +198,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     gatewayUrlTemplate,
     vncUrlTemplate,
     localDataDir,
+    localBrowser,
     openclawBin: str('OPENCLAW_BIN', 'openclaw'),
     entrypoint: path.resolve(str('OPENCLAW_ENTRYPOINT', path.join(root, 'scripts', 'instance-entrypoint.sh'))),
     chartDir: path.resolve(str('OPENCLAW_CHART_DIR', path.join(root, 'chart'))),

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       gatewayUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:18789',
       vncUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:6080',
       localDataDir: '/home/x/.local/share/openclaw-platform/instances',
+      localBrowser: 'auto',
       helmBin: 'helm',
       postRenderer: 'openclaw-postrender',
       logLevel: 'info',
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       OPENCLAW_DOMAIN_BASE: 'claw.example.com',
       OPENCLAW_GATEWAY_URL_TEMPLATE: 'ws://127.0.0.1:4000/{userId}',
       OPENCLAW_LOCAL_DATA_DIR: '/tmp/oc',
+      OPENCLAW_LOCAL_BROWSER: 'off',
       OPENCLAW_CHART_DIR: '/opt/chart',
       HELM_BIN: '/usr/bin/helm',
       OPENCLAW_LOG_LEVEL: 'debug',
@@ -51,7 +53,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8080, runtime: 'local', namespace: 'tenants', imageRepository: 'registry.example:5000/oc/openclaw', imageTag: '2026.9.6',
       ingressEnabled: true, domainBase: 'claw.example.com', gatewayUrlTemplate: 'ws://127.0.0.1:4000/{userId}',
-      localDataDir: '/tmp/oc', chartDir: '/opt/chart', helmBin: '/usr/bin/helm', logLevel: 'debug', kubeconfig: '/tmp/kc',
+      localDataDir: '/tmp/oc', localBrowser: 'off', chartDir: '/opt/chart', helmBin: '/usr/bin/helm', logLevel: 'debug', kubeconfig: '/tmp/kc',
       valuesFiles: [path.resolve('values/gke-autopilot.yaml'), path.resolve('chart/values.yaml')],
     });
   });
@@ -78,6 +80,7 @@ describe('loadConfig', () => {
     [{ OPENCLAW_GATEWAY_URL_TEMPLATE: 'http://{service}:1' }, 'must be a ws:// or wss:// URL'],
     [{ OPENCLAW_VNC_URL_TEMPLATE: 'not a url' }, 'OPENCLAW_VNC_URL_TEMPLATE is not a URL'],
     [{ OPENCLAW_LOG_LEVEL: 'loud' }, 'OPENCLAW_LOG_LEVEL must be one of'],
+    [{ OPENCLAW_LOCAL_BROWSER: 'on' }, 'OPENCLAW_LOCAL_BROWSER must be "auto" or "off"'],
     [{ OPENCLAW_VALUES_FILES: 'values/no-such-overlay.yaml' }, 'no-such-overlay.yaml does not exist or is not readable'],
     [{ OPENCLAW_VALUES_FILES: 'values' }, 'values is not a file'],
   ])('rejects %j with "%s"', (env, message) => {

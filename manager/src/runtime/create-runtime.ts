@@ -23,6 +23,7 @@ export function createRuntime(config: ManagerConfig, logger: Logger): InstanceRu
       baseEnv: config.childEnv,
       imageTag: config.imageTag,
       logger: logger.child({ runtime: 'local' }),
+      ...(config.localBrowser === 'off' ? { browser: { available: false, missing: ['(turned off: OPENCLAW_LOCAL_BROWSER=off)'] } } : {}),
     });
   }
   return new HelmRuntime({ config, kubeConfig: loadKubeConfig(config), logger: logger.child({ runtime: 'helm' }) });
