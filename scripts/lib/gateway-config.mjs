@@ -8,8 +8,6 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
   return {
     gateway: { mode: 'local', bind: 'loopback', port: internalPort, auth: { mode: 'token' } },
-    // The plugin itself is shared read-only from the seed (plugin-seed.mjs); this turns it on.
-    plugins: { entries: { whatsapp: { enabled: true } } },
     browser: browserEnabled
       ? {
           enabled: true,
@@ -25,15 +23,23 @@ export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
  * What an instance does without unless the operator's template turns it back on. Only the manager can
  * reach an instance (its NetworkPolicy), with a token and no device: nothing pairs with it as a node
  * or device, so the plugins that serve paired nodes, devices and panels, and the Control UI nobody
- * can open, would only cost start-up time and memory.
+ * can open, would only cost start-up time and memory. WhatsApp (shared read-only from the seed,
+ * plugin-seed.mjs) waits for its first use: the manager's first login turns it on with config.patch,
+ * and from then on it stays on (see carriedOver). To keep it off, a template sets
+ * plugins.deny: ["whatsapp"].
  */
 export const NODE_FACING_PLUGINS = ['canvas', 'cua-computer', 'device-pair', 'file-transfer', 'geolocation', 'linux-node', 'talk-voice'];
 
 export function platformDefaults() {
   return {
     gateway: { controlUi: { enabled: false } },
-    plugins: { entries: Object.fromEntries(NODE_FACING_PLUGINS.map((id) => [id, { enabled: false }])) },
+    plugins: { entries: { whatsapp: { enabled: false }, ...Object.fromEntries(NODE_FACING_PLUGINS.map((id) => [id, { enabled: false }])) } },
   };
+}
+
+/** What the running instance turned on that a template must not turn back off: WhatsApp once paired. */
+export function carriedOver(existing) {
+  return existing?.plugins?.entries?.whatsapp?.enabled === true ? { plugins: { entries: { whatsapp: { enabled: true } } } } : {};
 }
 
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,7 +76,7 @@ function main([out, port, browser, cdp, template]) {
   let base = template ? readJson(template) : (existing ?? {});
   // OpenClaw stamps `meta` on its own writes and flags a config without it as clobbered; keep it.
   if (template && isObject(existing?.meta) && !('meta' in base)) base = { ...base, meta: existing.meta };
-  const config = mergeConfig(mergeConfig(platformDefaults(), base), platformConfig({ internalPort: Number(port), browserEnabled: browser === 'true', cdpPort: Number(cdp) }));
+  const config = mergeConfig(mergeConfig(mergeConfig(platformDefaults(), carriedOver(existing)), base), platformConfig({ internalPort: Number(port), browserEnabled: browser === 'true', cdpPort: Number(cdp) }));
   writeFileSync(`${out}.tmp`, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   renameSync(`${out}.tmp`, out);
 }

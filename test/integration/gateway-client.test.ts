@@ -1,5 +1,5 @@
 // The gateway client and pool against the real pinned OpenClaw gateway run by the instance entrypoint.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,12 +19,14 @@ import { type GatewayInstance, startInstance } from '../support/gateway-instance
 
 const ADMIN_SCOPES = ['operator.read', 'operator.write', 'operator.admin', 'operator.pairing', 'operator.approvals'];
 
-// One state dir for the whole file so the restarted instance reuses the installed plugin.
+// One state dir for the whole file, so the restarted instance starts from the same state.
 const stateDir = mkdtempSync(path.join(tmpdir(), 'openclaw-client-test-'));
 let instance: GatewayInstance;
 let client: GatewayClient;
 
 beforeAll(async () => {
+  // WhatsApp loads on first use; this suite talks to its channel straight away, so it starts on.
+  writeFileSync(path.join(stateDir, 'openclaw.json'), JSON.stringify({ plugins: { entries: { whatsapp: { enabled: true } } } }));
   instance = await startInstance({ browser: false, stateDir });
   client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: { initialDelayMs: 300, maxDelayMs: 2_000 } });
 });

@@ -68,7 +68,9 @@ describe('instance entrypoint with the browser on', () => {
   it('writes the gateway config the platform needs', () => {
     const config = JSON.parse(readFileSync(path.join(stateDir, 'openclaw.json'), 'utf8'));
     expect(config.gateway).toMatchObject({ mode: 'local', bind: 'loopback', port: instance?.ports.internal, auth: { mode: 'token' } });
-    expect(config.plugins.entries.whatsapp.enabled).toBe(true);
+    // WhatsApp waits for its first pairing; the node-facing plugins stay off.
+    expect(config.plugins.entries.whatsapp.enabled).toBe(false);
+    expect(config.plugins.entries['device-pair'].enabled).toBe(false);
     expect(config.browser.profiles.pod.cdpUrl).toBe(`http://127.0.0.1:${instance?.ports.cdp}`);
     expect(JSON.stringify(config)).not.toContain(instance?.token);
   });

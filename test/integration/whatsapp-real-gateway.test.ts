@@ -1,8 +1,10 @@
 // WhatsApp against the REAL pinned gateway (scripts/instance-entrypoint.sh via startInstance). No
-// WhatsApp server is reachable here, so this covers what the real gateway can do offline: the
-// login fails (ok:true with only a message upstream, a 502 with that message here, never a QR),
-// status/logout/wait answers, the plugin in manager mode (status, rpc health, pair failing in one
-// line), and the same instance with its WhatsApp plugin switched off by config (501 everywhere).
+// WhatsApp server is reachable here, so this covers what the real gateway can do offline: before the
+// first pairing the plugin is not loaded and status/wait/logout answer as for a never-linked user;
+// the first QR request loads it (config.patch); the login then fails (ok:true with only a message
+// upstream, a 502 with that message here, never a QR); the Helm plugin in manager mode (status, rpc
+// health, pair failing in one line); and the same instance with WhatsApp denied by its operator
+// (plugins.deny: 501 everywhere).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +42,26 @@ describe('WhatsApp on the real gateway (offline)', () => {
     manager.http.request(method, urlPath, { key: TEST_API_KEY, ...(body !== undefined ? { body } : {}) });
   const helm = (args: string[]) => runHelm(['openclaw', ...args, '--manager-url', manager.http.url], { env: { ...plugins.env, OPENCLAW_MANAGER_API_KEY: TEST_API_KEY } });
 
+  it('before the first pairing the plugin is not loaded, and status says not linked', async () => {
+    const direct = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
+    try {
+      await expect(direct.request('channels.status', { channel: 'whatsapp' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/^unknown channel: whatsapp/) });
+    } finally {
+      await direct.close();
+    }
+    const res = await call('GET', '/api/instances/alice/whatsapp/status');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ linked: false, connected: false, self: null, state: 'not-linked', issues: ['Not linked: WhatsApp loads on the first pairing.'] });
+  });
+
+  it('POST .../whatsapp/qr loads the plugin, then -> 502 with the gateway message, never a QR', async () => {
+    const res = await call('POST', '/api/instances/alice/whatsapp/qr', { force: true });
+    expect(res.status, res.text).toBe(502);
+    expect(res.body).toEqual({ code: 'WHATSAPP_LOGIN_FAILED', error: expect.stringMatching(/^WhatsApp login failed: .*web\.whatsapp\.com/) });
+    const config = JSON.parse(readFileSync(path.join(instance.stateDir, 'openclaw.json'), 'utf8')) as { plugins: { entries: Record<string, unknown> } };
+    expect(config.plugins.entries.whatsapp).toEqual({ enabled: true });
+  });
+
   it('the gateway itself answers web.login.start offline with ok:true and only a message (the trap)', async () => {
     const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
     try {
@@ -49,12 +71,6 @@ describe('WhatsApp on the real gateway (offline)', () => {
     } finally {
       await client.close();
     }
-  });
-
-  it('POST .../whatsapp/qr -> 502 with the gateway message, never a QR', async () => {
-    const res = await call('POST', '/api/instances/alice/whatsapp/qr', { force: true });
-    expect(res.status, res.text).toBe(502);
-    expect(res.body).toEqual({ code: 'WHATSAPP_LOGIN_FAILED', error: expect.stringMatching(/^WhatsApp login failed: .*web\.whatsapp\.com/) });
   });
 
   it('POST .../whatsapp/wait with no login running -> not-started', async () => {
@@ -104,11 +120,11 @@ describe('WhatsApp on the real gateway (offline)', () => {
     expect(run.stdout).toBe('');
   });
 
-  describe('the same instance with its WhatsApp plugin switched off in openclaw.json', () => {
+  describe('the same instance with WhatsApp denied by its operator (plugins.deny in openclaw.json)', () => {
     beforeAll(async () => {
       const file = path.join(instance.stateDir, 'openclaw.json');
-      const config = JSON.parse(readFileSync(file, 'utf8')) as { plugins: { entries: Record<string, { enabled?: boolean }> } };
-      config.plugins.entries.whatsapp = { ...config.plugins.entries.whatsapp, enabled: false };
+      const config = JSON.parse(readFileSync(file, 'utf8')) as { plugins: { deny?: string[] } };
+      config.plugins.deny = ['whatsapp'];
       writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
       // The gateway watches its config and unloads the plugin without a restart.
       const deadline = Date.now() + 180_000;

@@ -28,13 +28,20 @@ function render(args: RenderArgs): Record<string, unknown> {
   return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
 }
 
+interface Rendered {
+  gateway: { controlUi: unknown; port: number };
+  plugins: { entries: Record<string, unknown> };
+}
+
+const rendered = (args: RenderArgs): Rendered => render(args) as unknown as Rendered;
+
 const GATEWAY = { mode: 'local', bind: 'loopback', port: 18790, auth: { mode: 'token' } };
 const BROWSER = { enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222' } } };
 
 describe('gateway-config.mjs', () => {
   it.each([
-    ['fresh, browser on', { browser: true }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: true } } }, browser: BROWSER }],
-    ['fresh, browser off', { browser: false }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: true } } }, browser: { enabled: false } }],
+    ['fresh, browser on', { browser: true }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: false } } }, browser: BROWSER }],
+    ['fresh, browser off', { browser: false }, { gateway: GATEWAY, plugins: { entries: { whatsapp: { enabled: false } } }, browser: { enabled: false } }],
     [
       'existing file keeps its other keys and meta',
       { browser: false, existing: { meta: { lastTouchedVersion: 'v' }, agents: { x: 1 }, gateway: { port: 1, mode: 'remote' } } },
@@ -43,7 +50,7 @@ describe('gateway-config.mjs', () => {
     [
       'a template replaces the existing file but keeps its meta',
       { browser: true, existing: { meta: { m: 1 }, agents: { old: true } }, template: { channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false } } } } },
-      { meta: { m: 1 }, channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false }, whatsapp: { enabled: true } } }, browser: BROWSER },
+      { meta: { m: 1 }, channels: { whatsapp: { dmPolicy: 'pairing' } }, plugins: { entries: { other: { enabled: false }, whatsapp: { enabled: false } } }, browser: BROWSER },
     ],
   ] as [string, RenderArgs, Record<string, unknown>][])('%s', (_name, args, expected) => {
     const config = render(args);
@@ -60,15 +67,21 @@ describe('gateway-config.mjs', () => {
   });
 
   it("lets the operator's template turn a default back on, but never the platform's own keys", () => {
-    const config = render({ browser: false, template: { gateway: { controlUi: { enabled: true }, port: 1 }, plugins: { entries: { canvas: { enabled: true }, whatsapp: { enabled: false } } } } }) as {
-      gateway: { controlUi: unknown; port: number };
-      plugins: { entries: Record<string, unknown> };
-    };
+    const config = rendered({ browser: false, template: { gateway: { controlUi: { enabled: true }, port: 1 }, plugins: { entries: { canvas: { enabled: true }, whatsapp: { enabled: true } } } } });
     expect(config.gateway.controlUi).toEqual({ enabled: true });
     expect(config.gateway.port).toBe(18790);
     expect(config.plugins.entries.canvas).toEqual({ enabled: true });
     expect(config.plugins.entries.whatsapp).toEqual({ enabled: true });
     expect(config.plugins.entries['device-pair']).toEqual({ enabled: false });
+  });
+
+  it('starts WhatsApp off until the first pairing turns it on, and keeps it on from then, even over a template', () => {
+    expect(rendered({ browser: false }).plugins.entries.whatsapp).toEqual({ enabled: false });
+    const paired = { meta: { m: 1 }, plugins: { entries: { whatsapp: { enabled: true } } } };
+    expect(rendered({ browser: false, existing: paired }).plugins.entries.whatsapp).toEqual({ enabled: true });
+    expect(rendered({ browser: false, existing: paired, template: { channels: {} } }).plugins.entries.whatsapp).toEqual({ enabled: true });
+    const denied = render({ browser: false, existing: paired, template: { plugins: { deny: ['whatsapp'] } } }) as unknown as { plugins: { deny: string[] } };
+    expect(denied.plugins.deny).toEqual(['whatsapp']);
   });
 
   it('refuses a template that is not plain JSON, naming the file', () => {

@@ -15,6 +15,7 @@ import {
   interpretLoginWait,
 } from '../../manager/src/whatsapp/whatsapp-login.js';
 import { WhatsAppPairing } from '../../manager/src/whatsapp/whatsapp-pairing.js';
+import { whatsappPluginState } from '../../manager/src/whatsapp/whatsapp-plugin-state.js';
 import { describeWhatsAppStatus, parseLogoutResult, parseWhatsAppStatus } from '../../manager/src/whatsapp/whatsapp-status.js';
 
 const QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==';
@@ -220,5 +221,88 @@ describe('WhatsAppPairing over a gateway call', () => {
     });
     await expect(missing.start({ force: true })).rejects.toBeInstanceOf(WhatsAppPluginMissing);
     await expect(failing.status()).rejects.toBe(other);
+  });
+});
+
+describe('a WhatsApp plugin that waits for its first use', () => {
+  it.each([
+    [{ plugins: { entries: { whatsapp: { enabled: false } } } }, 'deferred'],
+    [{ plugins: { entries: { whatsapp: { enabled: true } } } }, 'on'],
+    [{ plugins: {} }, 'on'],
+    [undefined, 'on'],
+    [{ plugins: { deny: ['whatsapp'], entries: { whatsapp: { enabled: false } } } }, 'denied'],
+    [{ plugins: { allow: ['browser'], entries: { whatsapp: { enabled: false } } } }, 'denied'],
+    [{ plugins: { enabled: false } }, 'denied'],
+  ])('%j -> %s', (config, state) => {
+    expect(whatsappPluginState(config)).toBe(state);
+  });
+
+  const NO_PLUGIN = (): Error => Object.assign(new Error('web login provider is not available'), { code: 'INVALID_REQUEST' });
+  const UNKNOWN_CHANNEL = (): Error => Object.assign(new Error('unknown channel: whatsapp'), { code: 'INVALID_REQUEST' });
+
+  /** A gateway whose WhatsApp plugin is off per `config` until a config.patch turns it on. */
+  function gateway(config: Record<string, unknown>, patch: (params: Record<string, unknown>) => void = () => undefined) {
+    const calls: { method: string; params: Record<string, unknown>; timeoutMs: number }[] = [];
+    let on = false;
+    const pairing = new WhatsAppPairing(async (method, params, options) => {
+      calls.push({ method, params, timeoutMs: options.timeoutMs });
+      if (method === 'config.get') return { config, hash: 'h1' };
+      if (method === 'config.patch') {
+        patch(params);
+        on = true;
+        return { ok: true };
+      }
+      if (!on) throw method === 'web.login.start' || method === 'web.login.wait' ? NO_PLUGIN() : UNKNOWN_CHANNEL();
+      return { qrDataUrl: QR, message: 'Scan this QR in WhatsApp → Linked Devices.' };
+    });
+    return { pairing, calls };
+  }
+
+  it('the first login turns it on with config.patch on the config read, then shows the QR', async () => {
+    const { pairing, calls } = gateway({ plugins: { entries: { whatsapp: { enabled: false } } } });
+    await expect(pairing.start({ force: true })).resolves.toMatchObject({ qrDataUrl: QR });
+    expect(calls.map((c) => c.method)).toEqual(['web.login.start', 'config.get', 'config.patch', 'web.login.start']);
+    expect(calls[2]).toEqual({ method: 'config.patch', params: { raw: '{"plugins":{"entries":{"whatsapp":{"enabled":true}}}}', baseHash: 'h1' }, timeoutMs: 120_000 });
+  });
+
+  it('status, wait and logout answer as for a never-linked instance, without loading it', async () => {
+    const { pairing, calls } = gateway({ plugins: { entries: { whatsapp: { enabled: false } } } });
+    await expect(pairing.status()).resolves.toMatchObject({ linked: false, connected: false, state: 'not-linked', issues: ['Not linked: WhatsApp loads on the first pairing.'] });
+    await expect(pairing.wait({ timeoutMs: 1_000 })).resolves.toEqual({ connected: false, reason: 'not-started', message: 'No active WhatsApp login in progress.' });
+    await expect(pairing.logout()).resolves.toEqual({ loggedOut: false, message: 'WhatsApp was not linked; nothing to log out.' });
+    expect(calls.map((c) => c.method)).not.toContain('config.patch');
+  });
+
+  it.each([
+    ['switched off by the operator', { plugins: { deny: ['whatsapp'], entries: { whatsapp: { enabled: false } } } }],
+    ['on in the config but not there', { plugins: { entries: { whatsapp: { enabled: true } } } }],
+  ])('%s: every call is 501 and nothing is patched', async (_name, config) => {
+    const { pairing, calls } = gateway(config);
+    await expect(pairing.start()).rejects.toBeInstanceOf(WhatsAppPluginMissing);
+    await expect(pairing.status()).rejects.toBeInstanceOf(WhatsAppPluginMissing);
+    await expect(pairing.logout()).rejects.toBeInstanceOf(WhatsAppPluginMissing);
+    expect(calls.map((c) => c.method)).not.toContain('config.patch');
+  });
+
+  it('a login beside this one that turned it on first is fine; a patch that failed otherwise is reported', async () => {
+    let on = false;
+    const raced = new WhatsAppPairing(async (method) => {
+      if (method === 'config.get') return { config: { plugins: { entries: { whatsapp: { enabled: on } } } }, hash: 'h' };
+      if (method === 'config.patch') {
+        on = true; // the other login's patch landed first: ours carries a stale baseHash
+        throw Object.assign(new Error('config changed since last load; re-run config.get and retry'), { code: 'INVALID_REQUEST' });
+      }
+      if (!on) throw NO_PLUGIN();
+      return { qrDataUrl: QR, message: 'Scan this QR in WhatsApp → Linked Devices.' };
+    });
+    await expect(raced.start()).resolves.toMatchObject({ qrDataUrl: QR });
+
+    const down = Object.assign(new Error('gateway restarting'), { code: 'UNAVAILABLE' });
+    const failing = new WhatsAppPairing(async (method) => {
+      if (method === 'config.get') return { config: { plugins: { entries: { whatsapp: { enabled: false } } } }, hash: 'h' };
+      if (method === 'config.patch') throw down;
+      throw NO_PLUGIN();
+    });
+    await expect(failing.start()).rejects.toBe(down);
   });
 });
