@@ -13,10 +13,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitForGateway } from '../manager/src/gateway/wait-for-gateway.js';
-import type { StartProgress } from '../manager/src/runtime/instance-runtime.js';
 import { ensureOpenclaw, freePort } from '../test/support/gateway-instance.js';
-import { localRuntimeEnv, startManagerProcess, type ManagerProcess } from '../test/support/manager-process.js';
-import { openSse } from '../test/support/sse-client.js';
+import { localRuntimeEnv, startManagerProcess } from '../test/support/manager-process.js';
+import { followStart, seconds as s, type FollowedStart as Followed } from './lib/follow-start.js';
 import { machine, median, verdict } from './lib/stats.js';
 
 const rounds = Number(process.argv[2] ?? 3);
@@ -45,30 +44,6 @@ async function bareStart(openclaw: string): Promise<number> {
   }
 }
 
-interface Followed {
-  readonly ms: number;
-  /** The longest time between two events, or between the request and the first one. */
-  readonly longestGapMs: number;
-  readonly events: number;
-}
-
-/** Sends the request, then follows the progress stream until ready. */
-async function untilReady(manager: ManagerProcess, apiKey: string, userId: string, request: () => Promise<{ status: number; text: string }>): Promise<Followed> {
-  const started = Date.now();
-  const answer = await request();
-  if (answer.status >= 300) throw new Error(`${userId}: answered ${answer.status}: ${answer.text}`);
-  const stream = await openSse<StartProgress>(`${manager.url}/api/instances/${userId}/progress`, apiKey);
-  try {
-    const last = await stream.until((e) => e.ready || e.failed);
-    if (!last.ready) throw new Error(`${userId}: ${last.message}`);
-    const times = [started, ...stream.receivedAt];
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
-    return { ms: (stream.receivedAt.at(-1) as number) - started, longestGapMs: Math.max(...gaps), events: stream.events.length };
-  } finally {
-    stream.close();
-  }
-}
-
 const openclaw = ensureOpenclaw();
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
 const dataDir = mkdtempSync(path.join(tmpdir(), 'openclaw-bench-start-'));
@@ -77,17 +52,24 @@ const manager = await startManagerProcess({ env: { ...localRuntimeEnv(dataDir, a
 const bare: number[] = [];
 const created: Followed[] = [];
 const restarted: Followed[] = [];
+const stops: number[] = [];
+const deletes: number[] = [];
 let browser = 'unknown';
 try {
   for (let round = 1; round <= rounds; round++) {
     bare.push(await bareStart(openclaw));
     const userId = `start-bench-${round}`;
-    created.push(await untilReady(manager, apiKey, userId, () => manager.api('POST', '/api/instances', { userId })));
+    created.push(await followStart(manager.url, apiKey, userId, () => manager.api('POST', '/api/instances', { userId })));
     browser = ((await manager.api('GET', `/api/instances/${userId}`)).body as { runtime?: { browser?: { enabled?: boolean } } }).runtime?.browser?.enabled ? 'on' : 'off';
+    const stopStarted = Date.now();
     const stopped = await manager.api('POST', `/api/instances/${userId}/stop`);
     if (stopped.status !== 200) throw new Error(`stop answered ${stopped.status}: ${stopped.text}`);
-    restarted.push(await untilReady(manager, apiKey, userId, () => manager.api('POST', `/api/instances/${userId}/start`)));
-    await manager.api('DELETE', `/api/instances/${userId}?preservePvc=false`);
+    stops.push(Date.now() - stopStarted);
+    restarted.push(await followStart(manager.url, apiKey, userId, () => manager.api('POST', `/api/instances/${userId}/start`)));
+    const deleteStarted = Date.now();
+    const deleted = await manager.api('DELETE', `/api/instances/${userId}?preservePvc=false`);
+    if (deleted.status !== 200) throw new Error(`delete answered ${deleted.status}: ${deleted.text}`);
+    deletes.push(Date.now() - deleteStarted);
     console.log(`round ${round}: bare ${s(bare.at(-1) as number)}, new user ${s((created.at(-1) as Followed).ms)}, start after stop ${s((restarted.at(-1) as Followed).ms)}`);
   }
 } finally {
@@ -104,7 +86,4 @@ console.log(`a) bare gateway, spawn -> authenticated connect (median): ${s(a)}`)
 console.log(`b) new user through the manager -> ready (median):        ${s(b)}  b/a ${(b / a).toFixed(2)} (target <= 1.3: ${verdict(b / a <= 1.3)})`);
 console.log(`c) stopped user started -> ready (median):                ${s(c)}  c/a ${(c / a).toFixed(2)} (target <= 1.2: ${verdict(c / a <= 1.2)})`);
 console.log(`longest gap between progress events: ${s(gap)} (target <= 5 s: ${verdict(gap <= 5_000)})`);
-
-function s(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
+console.log(`stop of a ready instance answered in (median): ${s(median(stops))}; delete of a ready one: ${s(median(deletes))}`);

@@ -15,3 +15,20 @@ debian_mirror() {
     grep -E '^[a-z+]+://[^/]+/debian/?$' | head -n 1 || true)"
   printf '%s\n' "${uri:-http://deb.debian.org/debian}" | sed 's:/*$::'
 }
+# with_progress LABEL DIR CMD...: runs CMD (its output to stderr) and, every 10 s until it ends, says
+# how long it has taken and how big DIR has grown, so a long download or install never looks stuck.
+with_progress() {
+  local label="$1" dir="$2" start=$SECONDS ticker status=0
+  shift 2
+  (
+    while sleep 10; do
+      say "  $label: $((SECONDS - start)) s, $(du -sh "$dir" 2>/dev/null | cut -f1) so far"
+    done
+  ) &
+  ticker=$!
+  "$@" >&2 || status=$?
+  kill "$ticker" 2>/dev/null
+  wait "$ticker" 2>/dev/null || true
+  [ "$status" -eq 0 ] && say "  $label: done in $((SECONDS - start)) s ($(du -sh "$dir" 2>/dev/null | cut -f1))"
+  return "$status"
+}

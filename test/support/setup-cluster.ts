@@ -36,12 +36,18 @@ async function loadBuiltImage(printed: string): Promise<ImageRef> {
   return { repository: image[1], tag: image[2] };
 }
 
+export interface PreparedCluster {
+  readonly kubeconfig: string;
+  readonly instanceImage: ImageRef;
+  readonly managerImage: ImageRef;
+}
+
 /**
  * Starts the test cluster with its real node (or reuses a running one) and builds the instance and
- * manager images meanwhile (all cached), imports the images into the node, and hands suites the
- * kubeconfig and the images.
+ * manager images meanwhile (all cached), imports the images into the node, and points KUBECONFIG of
+ * this process at the cluster. Benchmarks on the real node call it too.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export async function prepareCluster(): Promise<PreparedCluster> {
   const [, instance, manager] = await Promise.all([
     run('scripts/test-cluster', ['up']),
     run('scripts/build-image', ['instance']),
@@ -54,7 +60,13 @@ export default async function setup(project: TestProject): Promise<void> {
   const match = /^KUBECONFIG=(.+)$/m.exec(env);
   if (!match?.[1]) throw new Error(`scripts/test-cluster env printed no KUBECONFIG: ${env}`);
   process.env.KUBECONFIG = match[1];
-  project.provide('kubeconfig', match[1]);
-  project.provide('instanceImage', instanceImage);
-  project.provide('managerImage', managerImage);
+  return { kubeconfig: match[1], instanceImage, managerImage };
+}
+
+/** Vitest's global setup: the prepared cluster, handed to the suites. */
+export default async function setup(project: TestProject): Promise<void> {
+  const cluster = await prepareCluster();
+  project.provide('kubeconfig', cluster.kubeconfig);
+  project.provide('instanceImage', cluster.instanceImage);
+  project.provide('managerImage', cluster.managerImage);
 }

@@ -17,15 +17,16 @@ export class WhatsAppAlreadyLinked extends HttpError {
 }
 
 /**
- * The instance's gateway has no WhatsApp channel: the @openclaw/whatsapp plugin is not installed
- * there. Retrying cannot help, so it is not a 503; the image or the instance config must change.
+ * The instance's gateway has no WhatsApp channel and will not load one: the @openclaw/whatsapp plugin
+ * is not installed there, or the instance's config denies it. Retrying cannot help, so it is not a
+ * 503; the image or the instance config must change.
  */
 export class WhatsAppPluginMissing extends HttpError {
   constructor(gatewayMessage: string) {
     super(
       501,
       `The WhatsApp plugin is not installed in this instance (the gateway says: ${gatewayMessage}). ` +
-        'Install @openclaw/whatsapp into the instance image or state, then restart the instance.',
+        'Install @openclaw/whatsapp into the instance image (or remove "whatsapp" from plugins.deny in its config), then restart the instance.',
       { code: 'WHATSAPP_PLUGIN_MISSING', expose: true },
     );
   }

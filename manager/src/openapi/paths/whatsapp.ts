@@ -55,7 +55,7 @@ const logoutResult: JsonObject = {
 const GATEWAY_ERRORS: JsonObject = {
   '404': errorResponse('No such instance'),
   '409': errorResponse('The instance is stopped (INSTANCE_STOPPED); POST /api/instances/{userId}/start first'),
-  '501': errorResponse('The WhatsApp plugin is not installed in the instance (WHATSAPP_PLUGIN_MISSING)'),
+  '501': errorResponse('The instance has no WhatsApp plugin, or its config denies it with plugins.deny (WHATSAPP_PLUGIN_MISSING)'),
   '503': errorResponse('The instance is not ready or its gateway is unavailable (see Retry-After)'),
   '504': errorResponse('The gateway did not answer in time'),
   ...COMMON_ERRORS,
