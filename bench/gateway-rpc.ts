@@ -1,5 +1,5 @@
 // One real instance (browser on), measured in one run: start time (spawn to first authenticated
-// connect, cold = fresh state dir with the plugin install, warm = restart on the same state), the
+// connect, cold = a fresh state dir, warm = restart on the same state), the
 // RSS of every process of the instance, and `health` round trips on a pooled connection against a
 // new connection per call (the ratio is the number to watch).
 // Run: npx tsx bench/gateway-rpc.ts [calls=200]
@@ -44,7 +44,7 @@ try {
 
   const p50Pooled = percentile(reused, 50);
   const p50Fresh = percentile(perCall, 50);
-  console.log(`gateway start, cold (fresh state, plugin install): ${(coldMs / 1000).toFixed(1)} s`);
+  console.log(`gateway start, cold (fresh state dir):            ${(coldMs / 1000).toFixed(1)} s`);
   console.log(`gateway start, warm (same state):                   ${(warmMs / 1000).toFixed(1)} s`);
   console.log(`instance RSS (browser on, ${processes.length} processes):        ${(rss / 2 ** 20).toFixed(0)} MiB (${breakdown})`);
   console.log(`health p50, pooled connection (${reused.length} calls):      ${ms(p50Pooled)} (p90 ${ms(percentile(reused, 90))})`);

@@ -93,7 +93,8 @@ trap 'on_signal INT' INT
 
 # The state gets the seed's plugin index (a copy for a new user, the records updated for an existing
 # one); the plugins themselves stay in the seed, read-only.
-"$gateway_node" "$here/lib/plugin-seed.mjs" apply "$seed" "$state" >&2 || fail "applying the plugin seed $seed to $state failed"
+seeded="$("$gateway_node" "$here/lib/plugin-seed.mjs" apply "$seed" "$state")" || fail "applying the plugin seed $seed to $state failed"
+log "$seeded"
 
 template="${OPENCLAW_CONFIG_TEMPLATE:-}"
 [ -z "$template" ] || [ -f "$template" ] || fail "OPENCLAW_CONFIG_TEMPLATE=$template does not exist"

@@ -89,7 +89,7 @@ describe('lifecycle on the local runtime', () => {
     expect(steps, JSON.stringify(stream.events)).toEqual([...steps].sort((a, b) => a - b));
     expect(steps[0]).toBe(0);
     const messages = stream.events.map((e) => e.message);
-    for (const stage of ['shared plugins in place', 'gateway: process started, loading OpenClaw', 'gateway: loading plugins', 'gateway: starting channels and sidecars']) {
+    for (const stage of ['gateway: process started, loading OpenClaw', 'gateway: loading plugins', 'gateway: starting channels and sidecars']) {
       expect(messages, JSON.stringify(stream.events)).toContain(stage);
     }
     const afterStart = stream.receivedAt.slice(stream.events.findIndex((e) => e.progress > 0));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitForGateway } from '../../manager/src/gateway/wait-for-gateway.js';
 import type { HelloOk } from '../../manager/src/gateway/protocol.js';
+import { machineEnv } from './machine-env.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRYPOINT = path.join(ROOT, 'scripts/instance-entrypoint.sh');
@@ -156,7 +157,7 @@ export async function startInstance(options: StartInstanceOptions = {}): Promise
   const token = options.token ?? randomBytes(24).toString('base64url');
   const display = freeDisplay();
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...machineEnv(),
     OPENCLAW_BIN: bin,
     OPENCLAW_GATEWAY_TOKEN: token,
     OPENCLAW_STATE_DIR: stateDir,

@@ -8,6 +8,7 @@ import type { Instance } from '../../manager/src/runtime/instance-runtime.js';
 import { LocalRuntime } from '../../manager/src/runtime/local/local-runtime.js';
 import { ensureOpenclaw } from './gateway-instance.js';
 import { serveApp, type JsonResponse, type ManagerHttp } from './manager-http.js';
+import { machineEnv } from './machine-env.js';
 
 export interface LocalManager {
   readonly http: ManagerHttp;
@@ -19,7 +20,7 @@ export interface LocalManager {
 /** The manager's config for a local runtime keeping instances under dataDir; extra env on top. */
 export function localManagerConfig(key: string, dataDir: string, extra: Record<string, string> = {}): ManagerConfig {
   return loadConfig({
-    ...(process.env as Record<string, string>),
+    ...machineEnv(),
     OPENCLAW_MANAGER_API_KEY: key,
     OPENCLAW_RUNTIME: 'local',
     OPENCLAW_LOCAL_DATA_DIR: dataDir,

@@ -8,6 +8,7 @@ import { ensureOpenclaw, freePort } from './gateway-instance.js';
 import { requestJson, type JsonResponse, type RequestOptions } from './manager-http.js';
 import { kill } from './process-table.js';
 import { noteSecret, recordOutput } from './secret-capture.js';
+import { machineEnv } from './machine-env.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../manager/dist/main.js');
 
@@ -37,7 +38,7 @@ export interface ManagerProcessOptions {
 /** Settings for a manager on the local runtime keeping its instances under `dataDir`. */
 export function localRuntimeEnv(dataDir: string, apiKey: string): Record<string, string> {
   return {
-    ...(process.env as Record<string, string>),
+    ...machineEnv(),
     OPENCLAW_MANAGER_API_KEY: apiKey,
     OPENCLAW_RUNTIME: 'local',
     OPENCLAW_LOCAL_DATA_DIR: dataDir,
