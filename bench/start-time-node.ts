@@ -7,11 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { ensureNamespace } from '../test/support/helm-manager.js';
 import { deployInClusterManager, MANAGER_NAMESPACE } from '../test/support/in-cluster-manager.js';
+import setupBuild from '../test/support/setup-build.js';
 import { prepareCluster } from '../test/support/setup-cluster.js';
 import { followStart, seconds, type FollowedStart } from './lib/follow-start.js';
 import { machine, median } from './lib/stats.js';
 
 const rounds = Number(process.argv[2] ?? 3);
+setupBuild();
 const cluster = await prepareCluster();
 await ensureNamespace(MANAGER_NAMESPACE);
 const apiKey = randomBytes(32).toString('base64url');
