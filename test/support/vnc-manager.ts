@@ -23,6 +23,9 @@ export interface VncManagerOptions {
   readonly now?: () => number;
   readonly maxViewersPerInstance?: number;
   readonly highWaterMark?: number;
+  readonly heartbeatMs?: number;
+  /** OPENCLAW_IDLE_STOP_AFTER (default off). */
+  readonly idleStopAfter?: string;
   readonly logLevel?: 'silent' | 'info' | 'debug';
 }
 
@@ -33,7 +36,10 @@ const noGateway: GatewayCaller = {
 
 export async function startVncManager(options: VncManagerOptions): Promise<VncManager> {
   const apiKey = 'vnc-test-key-0123456789abcdef';
-  const config = loadConfig({ OPENCLAW_MANAGER_API_KEY: apiKey, OPENCLAW_RUNTIME: 'local', OPENCLAW_LOG_LEVEL: options.logLevel ?? 'silent' });
+  const config = loadConfig({
+    OPENCLAW_MANAGER_API_KEY: apiKey, OPENCLAW_RUNTIME: 'local', OPENCLAW_LOG_LEVEL: options.logLevel ?? 'silent',
+    ...(options.idleStopAfter ? { OPENCLAW_IDLE_STOP_AFTER: options.idleStopAfter } : {}),
+  });
   const logger = createLogger(config.logLevel);
   const vnc = createVncServices({
     apiKey,
@@ -42,12 +48,15 @@ export async function startVncManager(options: VncManagerOptions): Promise<VncMa
   });
   const app = createApp(config, { runtime: options.runtime, pool: noGateway, logger, vnc });
   const http = await serveApp(app);
+  // As main.ts does when OPENCLAW_IDLE_STOP_AFTER is set.
+  app.idleStop?.start();
   const upgrade: VncUpgradeHandle = attachVncUpgrade(http.server, {
     apiKey,
     runtime: options.runtime,
     vnc,
     logger,
     ...(options.highWaterMark ? { highWaterMark: options.highWaterMark } : {}),
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   return {
     http,
@@ -55,6 +64,7 @@ export async function startVncManager(options: VncManagerOptions): Promise<VncMa
     vnc,
     wsUrl: (path) => `${http.url.replace(/^http/, 'ws')}${path}`,
     close: async () => {
+      app.idleStop?.stop();
       upgrade.close();
       await http.close();
     },

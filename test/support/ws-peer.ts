@@ -11,8 +11,11 @@ import { toBuffer } from './ws-client.js';
 /** Instances whose websockify address the test decides. */
 export class TargetRuntime extends MemoryRuntime {
   readonly vncUrls = new Map<string, string>();
+  /** How long finding the VNC target takes: the window in which a viewer can leave mid-upgrade. */
+  vncTargetDelayMs = 0;
   override async vncTarget(userId: string): Promise<VncTarget> {
     await this.get(userId);
+    if (this.vncTargetDelayMs > 0) await new Promise((r) => setTimeout(r, this.vncTargetDelayMs));
     return { url: this.vncUrls.get(userId) ?? 'ws://127.0.0.1:1' };
   }
 }

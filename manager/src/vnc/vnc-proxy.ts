@@ -2,7 +2,9 @@
 // are forwarded unchanged with their binary/text flag. Backpressure: when one side's outgoing buffer
 // passes the high-water mark the other side stops being read (its TCP window closes, so the flood
 // waits in the sender, not here) until the buffer drains below the low-water mark. Closing either
-// side closes the other with the same code.
+// side closes the other with the same code. The viewer is pinged every heartbeatMs: one that vanished
+// without a FIN or RST (a sleeping laptop, a dropped network) has not answered by the next ping and
+// is terminated, so its slot and websockify's connection do not wait for TCP to notice.
 import { WebSocket, type RawData } from 'ws';
 
 export interface VncPipeOptions {
@@ -14,6 +16,8 @@ export interface VncPipeOptions {
   readonly onActivity?: () => void;
   /** Called once when both sides are done. */
   readonly onClose?: (event: VncPipeClosed) => void;
+  /** Ping the viewer this often; no pong by the next ping ends it (default 30 s). */
+  readonly heartbeatMs?: number;
 }
 
 export interface VncPipeClosed {
@@ -41,6 +45,7 @@ export interface VncPipe {
 }
 
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 
 /**
  * The code to send on when a side closed with `code`. 1005 (no code) and 1006 (connection lost)
@@ -101,8 +106,25 @@ export function pipeVnc(client: WebSocket, upstream: WebSocket, options: VncPipe
       }
     }
     remaining -= 1;
-    if (remaining === 0) options.onClose?.(closed);
+    if (remaining === 0) {
+      clearInterval(heartbeat);
+      options.onClose?.(closed);
+    }
   };
+
+  let answered = true;
+  client.on('pong', () => {
+    answered = true;
+  });
+  const heartbeat = setInterval(() => {
+    if (!answered) {
+      client.terminate();
+      return;
+    }
+    answered = false;
+    if (client.readyState === WebSocket.OPEN) client.ping();
+  }, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  heartbeat.unref();
 
   forward(client, upstream, up);
   forward(upstream, client, down);

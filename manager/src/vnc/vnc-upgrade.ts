@@ -33,6 +33,8 @@ export interface VncUpgradeDeps {
   readonly maxPayload?: number;
   /** Time allowed to open the websockify connection (default 10 s). */
   readonly upstreamTimeoutMs?: number;
+  /** How often a viewer is pinged; one that has not answered the last ping by the next is dropped (default 30 s). */
+  readonly heartbeatMs?: number;
 }
 
 export interface VncUpgradeHandle {
@@ -116,12 +118,21 @@ export function attachVncUpgrade(server: Server, deps: VncUpgradeDeps): VncUpgra
       chosenProtocol.set(req, upstream.protocol);
       const up = upstream;
       handOver();
+      // ws drops a socket that is no longer readable and writable (a client that sent FIN or went
+      // away meanwhile) without calling back: the slot and websockify's connection go with it.
+      const abandoned = (): void => {
+        session.release();
+        up.terminate();
+      };
+      socket.once('close', abandoned);
       wss.handleUpgrade(req, socket, head, (client) => {
+        socket.off('close', abandoned);
         for (const [data, isBinary] of connected.early) client.send(data, { binary: isBinary });
         up.removeAllListeners('message');
         vnc.activity.touch(userId);
         session.pipe = pipeVnc(client, up, {
           ...(deps.highWaterMark === undefined ? {} : { highWaterMark: deps.highWaterMark }),
+          ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
           onActivity: () => vnc.activity.touch(userId),
           onClose: (closed) => {
             session.release();
