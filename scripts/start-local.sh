@@ -37,4 +37,9 @@ node scripts/build.mjs
 export OPENCLAW_RUNTIME=local
 export OPENCLAW_MANAGER_HOST="${OPENCLAW_MANAGER_HOST:-127.0.0.1}"
 say "manager on http://$OPENCLAW_MANAGER_HOST:${PORT:-3000} (local runtime; try: curl http://127.0.0.1:${PORT:-3000}/health)"
+# npm runs this under `sh -c`; killing npm ends that shell, not the manager it started. The manager
+# gets SIGTERM when its parent goes (setpriv, util-linux), so it never outlives `npm start`.
+if command -v setpriv >/dev/null; then
+  exec setpriv --pdeathsig TERM -- node manager/dist/main.js
+fi
 exec node manager/dist/main.js

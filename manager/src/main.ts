@@ -1,6 +1,6 @@
-// The manager process: reads the configuration, starts the runtime, listens, and shuts down
-// gracefully on SIGTERM/SIGINT. The only place that exits.
-import { createServer, type Server } from 'node:http';
+// The manager process: reads the configuration, takes its port, starts the runtime, serves, and
+// shuts down gracefully on SIGTERM/SIGINT. The only place that exits.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createApp } from './app.js';
 import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import { ConfigInvalid, loadConfig } from './config.js';
@@ -24,16 +24,25 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // The port first: a second manager on a taken port must leave before it adopts or restarts anything.
+  const server = createServer(answerStarting);
+  server.requestTimeout = 15 * 60_000;
+  try {
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    process.stderr.write(`openclaw-manager: ${config.host}:${config.port} is already in use (another manager? stop it, or set PORT); nothing was started\n`);
+    process.exit(1);
+  }
   const runtime = createRuntime(config, logger);
   await runtime.start();
   const pool = new GatewayPool();
   // One limiter, so failed keys count alike on the API and on the VNC WebSocket.
   const authLimiter = new AuthFailureLimiter();
   const app = createApp(config, { runtime, pool, logger, authLimiter });
-  const server = createServer(app.callback());
+  server.off('request', answerStarting);
+  server.on('request', app.callback());
   const vnc = attachVncUpgrade(server, { apiKey: config.apiKey, runtime, vnc: app.vnc, logger, limiter: authLimiter, trustProxy: config.trustProxy });
-  server.requestTimeout = 15 * 60_000;
-  await listen(server, config.port, config.host);
   logger.info({ port: config.port, host: config.host, runtime: config.runtime }, 'openclaw-manager listening');
   if (app.idleStop) {
     app.idleStop.start();
@@ -68,6 +77,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Requests that arrive while the runtime starts (adopting instances) wait for it: 503, retry in a second. */
+function answerStarting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '1' });
+  res.end(JSON.stringify({ error: 'The manager is starting; retry in a second', code: 'STARTING' }));
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
