@@ -28,14 +28,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   say "browser off (missing: ${missing[*]}); instances run gateway-only. Add it with: sudo bash scripts/install-system-packages"
 fi
 
-OPENCLAW_BIN="${OPENCLAW_BIN:-$(scripts/install-openclaw)}"
-export OPENCLAW_BIN
-
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund; }
 node scripts/build.mjs
 
 export OPENCLAW_RUNTIME=local
 export OPENCLAW_MANAGER_HOST="${OPENCLAW_MANAGER_HOST:-127.0.0.1}"
+# The manager's own check of its settings (the API key among them), before the long first-run install.
+node manager/dist/main.js --check-config || exit 2
+
+OPENCLAW_BIN="${OPENCLAW_BIN:-$(scripts/install-openclaw)}"
+export OPENCLAW_BIN
 say "manager on http://$OPENCLAW_MANAGER_HOST:${PORT:-3000} (local runtime; try: curl http://127.0.0.1:${PORT:-3000}/health)"
 # npm runs this under `sh -c`; killing npm ends that shell, not the manager it started. The manager
 # gets SIGTERM when its parent goes (setpriv, util-linux), so it never outlives `npm start`.

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // `npm start` asks before it installs anything: the settings are fine, nothing more to do.
+  if (process.argv.includes('--check-config')) process.exit(0);
   const logger = createLogger(config.logLevel);
   // The port first: a second manager on a taken port must leave before it adopts or restarts anything.
   const server = createServer(answerStarting);

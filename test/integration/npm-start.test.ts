@@ -1,6 +1,7 @@
-// `npm start` as a newcomer runs it: killing the PID the shell got (npm's) takes the manager down
-// with it, and the port is free again; a second manager on a taken port says so in one line and
-// leaves before it adopts or restarts any instance.
+// `npm start` as a newcomer runs it: a key that will not do is refused before anything is installed;
+// killing the PID the shell got (npm's) takes the manager down with it, and the port is free again;
+// a second manager on a taken port says so in one line and leaves before it adopts or restarts any
+// instance.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -39,6 +40,25 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
 describe('npm start', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'openclaw-npm-start-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses a too-short API key before it installs anything, without announcing a manager', async () => {
+    const cache = mkdtempSync(path.join(tmpdir(), 'openclaw-npm-start-cache-'));
+    try {
+      const env: Record<string, string> = { ...machineEnv(), OPENCLAW_MANAGER_API_KEY: 'short', OPENCLAW_PLATFORM_CACHE: cache, OPENCLAW_LOCAL_DATA_DIR: dataDir };
+      delete env.OPENCLAW_BIN;
+      const npm = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      npm.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      npm.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const code = await new Promise((resolve) => npm.once('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(output).toContain('openclaw-manager: invalid configuration:\n  - OPENCLAW_MANAGER_API_KEY must be at least 16 characters');
+      expect(output).not.toContain('manager on http');
+      expect(readdirSync(cache)).toEqual([]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('killing the PID of `npm start &` leaves no manager behind and frees the port', async () => {
     const port = await freePort();
