@@ -121,9 +121,12 @@ describe('lifecycle on the helm runtime', () => {
     expect(steps.length).toBeGreaterThanOrEqual(2);
 
     await waitPhase(first, 'Running');
-    const available = await getObject<V1Deployment>('deployment', deployment, namespace);
-    expect(available?.spec?.replicas).toBe(1);
-    expect(available?.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
+    // The Deployment controller writes its Available condition a moment after the pod is ready.
+    const available = await waitFor('the Deployment Available', async () => {
+      const d = await getObject<V1Deployment>('deployment', deployment, namespace);
+      return d?.status?.conditions?.find((c) => c.type === 'Available')?.status === 'True' ? d : undefined;
+    }, 30_000);
+    expect(available.spec?.replicas).toBe(1);
     expect((await getObject<Secret>('secret', deployment, namespace))?.data).toEqual(secretBefore?.data);
     expect((await getObject<Uid>('pvc', `${first}-openclaw-data`, namespace))?.metadata.uid).toBe(pvcBefore?.metadata.uid);
     expect((await api('POST', `/api/instances/${first}/start`)).status).toBe(200);
