@@ -3,7 +3,7 @@
 // manager; a restarted manager adopts the ones still running and restarts the others from their
 // records. A process that dies is restarted with exponential backoff, like a pod.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import { isValidUserId } from '../../validation/user-id.js';
@@ -16,6 +16,7 @@ import {
 } from '../runtime-errors.js';
 import { UserLocks } from '../user-lock.js';
 import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
+import { logEnd, readLogFrom } from './instance-log.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { launchStage } from './launch-stages.js';
@@ -80,7 +81,7 @@ export class LocalRuntime implements InstanceRuntime {
       });
       if (!record) continue;
       // What an adopted instance printed before this manager started is not read for its progress.
-      const logOffset = (await stat(this.paths(userId).logFile).catch(() => undefined))?.size ?? 0;
+      const logOffset = await logEnd(this.paths(userId).logFile);
       const entry: Tracked = { record, phase: 'Starting', ready: false, message: 'adopting', restarts: 0, logOffset };
       this.tracked.set(userId, entry);
       if (record.stopped === true) {
@@ -206,7 +207,7 @@ export class LocalRuntime implements InstanceRuntime {
       if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
       const starting = entry.phase === 'Starting' && !entry.ready;
       const healthy = starting && (await probeGatewayHealthy(entry.record.ports.gateway));
-      const stage = starting ? launchStage(await readFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : undefined;
+      const stage = starting ? launchStage(await readLogFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : undefined;
       yield localStartProgress({ phase: entry.phase, ready: entry.ready, message: entry.message, healthy, ...(stage ? { stage } : {}) });
       await pause(PROGRESS_POLL_MS, signal);
     }
@@ -263,21 +264,6 @@ function isFailed(entry: Tracked): boolean {
 /** Waits `ms`; returns early (without throwing) when `signal` aborts. */
 async function pause(ms: number, signal?: AbortSignal): Promise<void> {
   await delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
-}
-
-const LAUNCH_OUTPUT_LIMIT = 256 * 1024;
-
-/** What the file holds from `offset` on (at most the first 256 KiB of it); '' when unreadable. */
-async function readFrom(file: string, offset: number): Promise<string> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return '';
-  try {
-    const buffer = Buffer.alloc(LAUNCH_OUTPUT_LIMIT);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Keeps the local runtime's processes alive, like a kubelet: launches an instance's entrypoint,
 // stops it, follows it (process alive, gateway ready) and restarts one that died with exponential
 // backoff. Instances a user stopped, and any whose lock is held by an operation, are left alone.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../logger.js';
 import { startDaemon } from '../../process/spawn.js';
 import { RuntimeOperationFailed } from '../runtime-errors.js';
@@ -9,6 +9,7 @@ import type { UserLocks } from '../user-lock.js';
 import type { BrowserSupport } from './browser-support.js';
 import { freeDisplay, freePorts, isPortFree } from './free-ports.js';
 import { buildInstanceEnv } from './instance-env.js';
+import { logEnd } from './instance-log.js';
 import { writeRecord, type InstanceRecord } from './instance-record.js';
 import type { LocalPaths } from './local-paths.js';
 import type { Tracked } from './local-status.js';
@@ -74,7 +75,7 @@ export class LocalSupervisor {
       base: this.options.baseEnv, record: { ...record, browser: browser.available }, stateDir: paths.stateDir, token, secrets,
       openclawBin: this.options.openclawBin, ...(browser.chromiumBin ? { chromiumBin: browser.chromiumBin } : {}),
     });
-    const logOffset = (await stat(paths.logFile).catch(() => undefined))?.size ?? 0;
+    const logOffset = await logEnd(paths.logFile);
     let daemon;
     try {
       daemon = await startDaemon('bash', [this.options.entrypoint], { env, cwd: paths.stateDir, logFile: paths.logFile });
