@@ -4,7 +4,7 @@ import { ProgressEmitter } from '../../manager/src/lifecycle/start-progress.js';
 import type { StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { HELM_STEPS, helmStartProgress } from '../../manager/src/runtime/helm/helm-progress.js';
 import { deploymentAvailable, rolloutState } from '../../manager/src/runtime/helm/rollout-status.js';
-import { launchStage } from '../../manager/src/runtime/local/launch-stages.js';
+import { launchStages } from '../../manager/src/runtime/local/launch-stages.js';
 import { LOCAL_STEPS, localStartProgress } from '../../manager/src/runtime/local/local-progress.js';
 import { SSE_KEEPALIVE, formatSseData } from '../../manager/src/routes/sse.js';
 
@@ -134,7 +134,7 @@ describe('localStartProgress', () => {
   });
 });
 
-describe('launchStage', () => {
+describe('launchStages', () => {
   const color = (text: string): string => `\x1b[90m2026-12-07T00:51:43.014+00:00\x1b[39m \x1b[36m[gateway]\x1b[39m \x1b[36m${text}\x1b[39m`;
   const lines = [
     ['[entrypoint] plugins from /opt/openclaw/plugins: seeded', 10],
@@ -151,14 +151,14 @@ describe('launchStage', () => {
     [color('ready'), 95],
   ] as const;
 
-  it.each(lines.map((_, i) => [i] as const))('after line %i the furthest milestone wins', (i) => {
+  it.each(lines.map((_, i) => [i] as const))('after line %i every milestone so far, in order', (i) => {
     const output = lines.slice(0, i + 1).map(([line]) => line).join('\n');
-    expect(launchStage(output)?.progress).toBe(lines[i]?.[1]);
+    expect(launchStages(output).map((s) => s.progress)).toEqual(lines.slice(0, i + 1).map(([, progress]) => progress));
   });
 
   it('ignores lines that only look alike, and an empty output', () => {
-    expect(launchStage('')).toBeUndefined();
-    expect(launchStage(color('heartbeat ready to go') + '\n[entrypoint] started forwarder (pid 3)')).toBeUndefined();
+    expect(launchStages('')).toEqual([]);
+    expect(launchStages(color('heartbeat ready to go') + '\n[entrypoint] started forwarder (pid 3)')).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Pure: how far a local instance's start has come, read off what its entrypoint and gateway printed
 // since the launch. Each milestone is a line the pinned entrypoint or gateway prints once per start,
-// in this order; the furthest one seen wins.
+// in this order.
 export interface LaunchStage {
   readonly progress: number;
   readonly message: string;
@@ -25,12 +25,12 @@ const MILESTONES: readonly (LaunchStage & { readonly line: RegExp })[] = [
 // eslint-disable-next-line no-control-regex -- the escape character is what this strips
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-/** @example launchStage('[entrypoint] started gateway (pid 7)\n')?.progress // 20 */
-export function launchStage(output: string): LaunchStage | undefined {
+/**
+ * Every milestone the output shows, in order: a reader that polls sees the ones passed between two polls too.
+ * @example launchStages('[entrypoint] started gateway (pid 7)\n').at(-1)?.progress // 20
+ */
+export function launchStages(output: string): LaunchStage[] {
   const text = output.replace(ANSI, '');
-  let found: LaunchStage | undefined;
-  for (const { line, progress, message } of MILESTONES) {
-    if (line.test(text)) found = { progress, message };
-  }
-  return found;
+  return MILESTONES.filter(({ line }) => line.test(text)).map(({ progress, message }) => ({ progress, message }));
 }
+

@@ -19,7 +19,7 @@ import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser
 import { logEnd, readLogFrom } from './instance-log.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
-import { launchStage } from './launch-stages.js';
+import { launchStages } from './launch-stages.js';
 import { localStartProgress } from './local-progress.js';
 import { describeTracked, type Tracked } from './local-status.js';
 import { LocalSupervisor } from './local-supervisor.js';
@@ -202,13 +202,22 @@ export class LocalRuntime implements InstanceRuntime {
   }
 
   async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
+    let shown = 0;
     while (!signal.aborted) {
       const entry = this.entry(userId);
       if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
       const starting = entry.phase === 'Starting' && !entry.ready;
       const healthy = starting && (await probeGatewayHealthy(entry.record.ports.gateway));
-      const stage = starting ? launchStage(await readLogFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : undefined;
-      yield localStartProgress({ phase: entry.phase, ready: entry.ready, message: entry.message, healthy, ...(stage ? { stage } : {}) });
+      const stages = starting ? launchStages(await readLogFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : [];
+      const observed = { phase: entry.phase, ready: entry.ready, message: entry.message };
+      // Stages passed since the last poll are each reported, not only the furthest.
+      for (const stage of stages.slice(0, -1).filter((s) => s.progress > shown)) {
+        yield localStartProgress({ ...observed, healthy: false, stage });
+      }
+      const stage = stages.at(-1);
+      const now = localStartProgress({ ...observed, healthy, ...(stage ? { stage } : {}) });
+      shown = now.progress;
+      yield now;
       await pause(PROGRESS_POLL_MS, signal);
     }
   }
