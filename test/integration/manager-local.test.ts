@@ -45,7 +45,7 @@ describe('manager on the local runtime', () => {
     for (const key of [undefined, 'wrong-key-0123456789abcdef']) {
       const res = await manager.http.request('GET', '/api/instances', key === undefined ? {} : { key });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ error: 'Missing or invalid Authorization header' });
+      expect(res.body).toEqual({ error: 'Missing or invalid Authorization header', code: 'AUTHENTICATION_REQUIRED' });
     }
   });
 

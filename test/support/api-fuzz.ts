@@ -4,7 +4,9 @@
 // error shape for 4xx, and nothing created or deleted. Requests that would legitimately create or
 // delete an instance (a valid key plus a valid body) are skipped: this is about bad input.
 import { request } from 'node:http';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
+import { COMPONENT_SCHEMAS } from '../../manager/src/openapi/components.js';
 import { buildOpenApiDocument } from '../../manager/src/openapi/openapi-document.js';
 import { parseCreateInstance } from '../../manager/src/validation/request-bodies.js';
 
@@ -197,6 +199,10 @@ export function reachesProtectedRoute(path: string): boolean {
   return routed === '/api' || routed.startsWith('/api/') || routed === '/metrics';
 }
 
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+/** The OpenAPI document's own Error schema: what every error answer must match. */
+export const isErrorBody = ajv.compile((COMPONENT_SCHEMAS as { Error: object }).Error);
+
 /** What is wrong with `answer` to `req` (sent with `apiKey` or not), or undefined. */
 export function problemWith(req: FuzzRequest, answer: FuzzAnswer, apiKey: string): string | undefined {
   if (answer.status >= 500) return `${answer.status} for ${req.method} ${req.path}: ${answer.text.slice(0, 300)}`;
@@ -212,12 +218,11 @@ export function problemWith(req: FuzzRequest, answer: FuzzAnswer, apiKey: string
   } catch {
     return `${answer.status} body is not JSON: ${answer.text.slice(0, 200)}`;
   }
-  const { error, code, details } = (body ?? {}) as { error?: unknown; code?: unknown; details?: unknown };
-  if (typeof error !== 'string' || error === '') return `${answer.status} body has no "error" string: ${answer.text.slice(0, 200)}`;
-  if (code !== undefined && typeof code !== 'string') return `${answer.status} "code" is not a string`;
-  if (details !== undefined && (typeof details !== 'object' || details === null || Array.isArray(details))) return `${answer.status} "details" is not an object`;
+  if (!isErrorBody(body)) return `${answer.status} body is not the Error schema (${ajv.errorsText(isErrorBody.errors)}): ${answer.text.slice(0, 200)}`;
+  if ((body as { error: string }).error === '') return `${answer.status} body has an empty "error"`;
   return undefined;
 }
+
 
 /** Runs the fuzz; throws (with fast-check's seed and shrunk counterexample) on the first problem. */
 export async function fuzzApi(options: FuzzOptions): Promise<{ checked: number; skipped: number }> {

@@ -25,7 +25,7 @@ describe('protected routes in other spellings', () => {
   ])('%s %s needs the key', async (method, path) => {
     const refused = await manager.http.request(method, path, method === 'POST' ? { body: { userId: 'mallory' } } : {});
     expect(refused.status).toBe(401);
-    expect(refused.body).toEqual({ error: 'Missing or invalid Authorization header' });
+    expect(refused.body).toEqual({ error: 'Missing or invalid Authorization header', code: 'AUTHENTICATION_REQUIRED' });
     expect(manager.runtime.created.map((s) => s.userId)).toEqual(['alice']);
     expect(manager.runtime.deleted).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { AuthFailureLimiter } from '../../manager/src/auth/failure-limiter.js';
 import { parseBearer } from '../../manager/src/auth/api-key.js';
 import { TEST_API_KEY, startTestManager, type TestManager } from '../support/manager-app.js';
 
-const UNAUTHORIZED = { error: 'Missing or invalid Authorization header' };
+const UNAUTHORIZED = { error: 'Missing or invalid Authorization header', code: 'AUTHENTICATION_REQUIRED' };
 
 describe('Bearer auth', () => {
   let manager: TestManager;

@@ -52,7 +52,7 @@ describe('error shape', () => {
     manager = await startTestManager({ runtime: new FailingRuntime(new Error('database password is hunter2')) });
     const crash = await manager.http.request('GET', '/api/instances', { key: TEST_API_KEY });
     expect(crash.status).toBe(500);
-    expect(crash.body).toEqual({ error: 'Internal server error' });
+    expect(crash.body).toEqual({ error: 'Internal server error', code: 'INTERNAL' });
     expect(crash.text).not.toContain('hunter2');
 
     await manager.close();

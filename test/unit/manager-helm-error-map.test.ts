@@ -48,6 +48,16 @@ describe('mapHelmError', () => {
     expect(mapHelmError(err, 'alice', 'install')).toBe(err);
   });
 
+  it('names each bad value in details.problems, as every 400 does', () => {
+    expect((mapHelmError(failed(SCHEMA_STDERR), 'alice', 'install') as HttpError).details).toEqual({
+      problems: [
+        { field: 'values.secrets', message: "additional properties 'lower' not allowed" },
+        { field: 'values.userId', message: "'1x' does not match pattern" },
+        { field: 'values', message: "additional properties 'notAValue' not allowed" },
+      ],
+    });
+  });
+
   it('extracts the schema problems with their field paths', () => {
     expect(schemaProblems(SCHEMA_STDERR)).toEqual([
       "at '/secrets': additional properties 'lower' not allowed",

@@ -62,7 +62,7 @@ describe('RPC route', () => {
 
   it.each<[string, GatewayError, number, Record<string, unknown>]>([
     ['unknown method', new GatewayRequestFailed('INVALID_REQUEST', 'unknown method: x'), 400, { error: 'unknown method: x', code: 'INVALID_REQUEST' }],
-    ['bad params, with details', new GatewayRequestFailed('INVALID_REQUEST', 'bad', { details: { field: 'channel' } }), 400, { code: 'INVALID_REQUEST', details: { field: 'channel' } }],
+    ['bad params, with details', new GatewayRequestFailed('INVALID_REQUEST', 'bad', { details: { field: 'channel' } }), 400, { code: 'INVALID_REQUEST', details: { gateway: { field: 'channel' } } }],
     ['missing scope', new GatewayScopeMissing('FORBIDDEN', 'missing scope: operator.admin'), 403, { code: 'FORBIDDEN', error: 'missing scope: operator.admin' }],
     ['scope code on a plain failure', new GatewayRequestFailed('INVALID_REQUEST', 'no', { details: { code: 'MISSING_SCOPE' } }), 403, { code: 'INVALID_REQUEST' }],
     ['timeout', new GatewayTimeout('TIMEOUT', 'status timed out after 100 ms'), 504, { code: 'TIMEOUT', error: 'status timed out after 100 ms' }],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_API_KEY, startTestManager, type TestManager } from '../support/manager-app.js';
+import { isErrorBody } from '../support/api-fuzz.js';
 import type { MemoryRuntime } from '../support/memory-runtime.js';
 
 const manySecrets = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`KEY_${i}`, 'v']));
@@ -81,6 +82,25 @@ describe('request validation', () => {
     const res = await manager.http.request(method, path, { key: TEST_API_KEY, ...(method === 'POST' ? { body: { method: 'status' } } : {}) });
     expect(res.status).toBe(400);
     expect((res.body as { error: string }).error).toContain('userId must match ^[a-z]([a-z0-9]|-(?=[a-z0-9])){0,39}$');
+    expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', details: { problems: [{ field: 'userId', message: expect.stringMatching(/^must match/) }] } });
+  });
+
+  it('names the bad field in details.problems wherever it came from: body, path or query', async () => {
+    await manager.http.request('POST', '/api/instances', { key: TEST_API_KEY, body: { userId: 'fields' } });
+    const answers = [
+      await manager.http.request('POST', '/api/instances', { key: TEST_API_KEY, body: { userId: 'ok', secrets: { KEY: 5 } } }),
+      await manager.http.request('GET', '/api/instances/Nope', { key: TEST_API_KEY }),
+      await manager.http.request('DELETE', '/api/instances/fields?preservePvc=maybe', { key: TEST_API_KEY }),
+      await manager.http.request('POST', '/api/fleet/upgrade', { key: TEST_API_KEY, body: { imageTag: 'v2', userIds: ['fields', 'ghost'] } }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400]);
+    expect(answers.map((a) => (a.body as { details: { problems: unknown[] } }).details.problems)).toEqual([
+      [{ field: 'secrets.KEY', message: 'must be of type string' }],
+      [{ field: 'userId', message: expect.stringMatching(/^must match/) }],
+      [{ field: 'preservePvc', message: 'must be "true" or "false"' }],
+      [{ field: 'userIds.1', message: 'no such instance: ghost' }],
+    ]);
+    for (const answer of answers) expect(isErrorBody(answer.body), answer.text).toBe(true);
   });
 
   it('never echoes or logs secret values', async () => {

@@ -31,9 +31,16 @@ export class HttpError extends Error {
   }
 }
 
+/** One thing wrong with the input: `field` is its dotted path in the body (or the path or query parameter's name). */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Bad input. Every one that names a field lists it in `details.problems`, whatever part of the request it came from. */
 export class InvalidRequest extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(400, message, { code: 'INVALID_REQUEST', ...(details ? { details } : {}) });
+  constructor(message: string, problems: readonly FieldProblem[] = [], code = 'INVALID_REQUEST') {
+    super(400, message, { code, ...(problems.length > 0 ? { details: { problems } } : {}) });
   }
 }
 
@@ -51,7 +58,7 @@ export class PayloadTooLarge extends HttpError {
 
 export class AuthenticationRequired extends HttpError {
   constructor() {
-    super(401, 'Missing or invalid Authorization header', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    super(401, 'Missing or invalid Authorization header', { code: 'AUTHENTICATION_REQUIRED', headers: { 'WWW-Authenticate': 'Bearer' } });
   }
 }
 
@@ -76,6 +83,23 @@ export class MethodNotAllowed extends HttpError {
       code: 'METHOD_NOT_ALLOWED',
       headers: { Allow: allowed.join(', ') },
     });
+  }
+}
+
+/** The code of an error that brought none (e.g. one thrown by Koa itself), from its status. */
+export function codeForStatus(status: number): string {
+  switch (status) {
+    case 400: return 'INVALID_REQUEST';
+    case 401: return 'AUTHENTICATION_REQUIRED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_ALLOWED';
+    case 409: return 'CONFLICT';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429: return 'TOO_MANY_REQUESTS';
+    case 503: return 'UNAVAILABLE';
+    default: return status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
   }
 }
 

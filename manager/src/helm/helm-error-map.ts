@@ -1,6 +1,6 @@
 // The one place helm failures become API answers: known stderr patterns to HTTP statuses. Anything
 // unknown is a 502 whose details (args, exit code, scrubbed stderr) go to the log only.
-import { HttpError } from '../errors/http-error.js';
+import { HttpError, InvalidRequest, type FieldProblem } from '../errors/http-error.js';
 import {
   InstanceAlreadyExists, InstanceNotFound, OperationInProgress, RuntimeOperationFailed, RuntimeUnavailable,
 } from '../runtime/runtime-errors.js';
@@ -25,6 +25,14 @@ export function schemaProblems(stderr: string): string[] {
     .filter((line) => /^at '(\/|')/.test(line));
 }
 
+/** "at '/secrets/a': got number" -> { field: 'values.secrets.a', message: 'got number' }. */
+function valuesProblem(problem: string): FieldProblem {
+  const match = /^at '([^']*)':\s*(.*)$/.exec(problem);
+  if (!match) return { field: 'values', message: problem };
+  const pointer = (match[1] ?? '').split('/').filter((part) => part !== '');
+  return { field: ['values', ...pointer].join('.'), message: match[2] ?? '' };
+}
+
 /** Maps an error from running helm for `userId`; non-helm errors pass through. */
 export function mapHelmError(err: unknown, userId: string, operation: HelmOperation): unknown {
   if (err instanceof HelmNotFound) {
@@ -37,7 +45,7 @@ export function mapHelmError(err: unknown, userId: string, operation: HelmOperat
   if (SCHEMA.test(stderr)) {
     const problems = schemaProblems(stderr);
     const message = problems.length > 0 ? `Invalid instance values: ${problems.join('; ')}` : 'Invalid instance values (chart schema)';
-    return new HttpError(400, message, { code: 'INVALID_VALUES', details: { problems }, cause: err });
+    return new InvalidRequest(message, problems.map(valuesProblem), 'INVALID_VALUES');
   }
   if (UNREACHABLE.test(stderr) || err.timedOut) {
     return new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later', { cause: err });

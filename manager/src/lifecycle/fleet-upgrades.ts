@@ -112,14 +112,19 @@ export class FleetUpgrades {
       const all = await this.options.runtime.list();
       return all.filter((i) => i.phase !== 'Deleting').map((i) => i.userId).sort();
     }
-    const unknown: string[] = [];
-    for (const userId of requested) {
+    const unknown: { readonly index: number; readonly userId: string }[] = [];
+    for (const [index, userId] of requested.entries()) {
       await this.options.runtime.get(userId).catch((err: unknown) => {
         if (!(err instanceof InstanceNotFound)) throw err;
-        unknown.push(userId);
+        unknown.push({ index, userId });
       });
     }
-    if (unknown.length > 0) throw new InvalidRequest(`userIds: no such instance: ${unknown.join(', ')}`, { field: 'userIds', unknown });
+    if (unknown.length > 0) {
+      throw new InvalidRequest(
+        `userIds: no such instance: ${unknown.map((u) => u.userId).join(', ')}`,
+        unknown.map(({ index, userId }) => ({ field: `userIds.${index}`, message: `no such instance: ${userId}` })),
+      );
+    }
     return [...requested];
   }
 

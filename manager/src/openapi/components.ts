@@ -51,11 +51,35 @@ const dataVolume: JsonObject = {
 export const COMPONENT_SCHEMAS: JsonObject = {
   Error: {
     type: 'object',
-    required: ['error'],
+    required: ['error', 'code'],
+    additionalProperties: false,
     properties: {
-      error: { type: 'string' },
-      code: { type: 'string', description: 'Machine-readable code; for RPC errors the gateway\'s own code' },
-      details: { type: 'object', description: 'Structured details (4xx only)' },
+      error: { type: 'string', description: 'What went wrong, for a person; never contains a key, token or secret value' },
+      code: { type: 'string', description: 'Machine-readable, e.g. INVALID_REQUEST, AUTHENTICATION_REQUIRED, INSTANCE_NOT_FOUND; for RPC errors the gateway\'s own code' },
+      details: {
+        type: 'object',
+        description: 'Sent with some 4xx answers only; each key has one meaning across the API',
+        additionalProperties: false,
+        properties: {
+          problems: {
+            type: 'array',
+            description: 'Every bad input, whether from the body, the path or the query (400 INVALID_REQUEST, INVALID_VALUES)',
+            items: {
+              type: 'object',
+              required: ['field', 'message'],
+              additionalProperties: false,
+              properties: {
+                field: { type: 'string', description: 'Dotted path in the body (secrets.FOO, userIds.2), or the path or query parameter (userId, preservePvc); values.* for the chart\'s values' },
+                message: { type: 'string' },
+              },
+            },
+          },
+          limit: { type: 'integer', description: '429 VNC_TOO_MANY_VIEWERS: viewers allowed per instance' },
+          limitBytes: { type: 'integer', description: '413 PAYLOAD_TOO_LARGE: the body limit' },
+          id: { type: 'string', description: '409 FLEET_UPGRADE_IN_PROGRESS: the run in progress' },
+          gateway: { type: 'object', description: 'RPC errors: the gateway\'s own error details, as it sent them' },
+        },
+      },
     },
   },
   Instance: {

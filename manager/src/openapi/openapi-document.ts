@@ -24,7 +24,7 @@ export function buildOpenApiDocument(): JsonObject {
       version: API_VERSION,
       description:
         'One isolated OpenClaw gateway per user. Every route except /health and /openapi.json needs `Authorization: Bearer <key>`. ' +
-        'Errors are {"error": message, "code"?: string, "details"?: object}.',
+        'Errors are {"error": message, "code": string, "details"?: object} (components.schemas.Error; details.problems names every bad field).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:3000' }],

@@ -1,5 +1,6 @@
 // The one place gateway failures become HTTP answers. The gateway's own code and message are passed
-// on; its details only for 4xx (5xx details are logged by the error middleware, never sent).
+// on; its details, as `details.gateway`, only for 4xx (5xx details are logged by the error
+// middleware, never sent).
 import { HttpError } from '../errors/http-error.js';
 import {
   GatewayError,
@@ -39,6 +40,6 @@ export function mapGatewayError(err: unknown): unknown {
     expose: true,
     headers,
     cause: err,
-    ...(details ? { details } : {}),
+    ...(details ? { details: { gateway: details } } : {}),
   });
 }

@@ -1,14 +1,9 @@
 // Validates request bodies against the schemas of schemas/api and turns ajv's errors into one
 // message that names the field (e.g. `secrets.foo: ...`), with every problem in details.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { InvalidRequest } from '../errors/http-error.js';
+import { InvalidRequest, type FieldProblem } from '../errors/http-error.js';
 import { API_SCHEMAS, type ApiSchemaName } from './api-schemas.js';
 import { USER_ID_PATTERN, USER_ID_RULE } from './user-id.js';
-
-export interface FieldProblem {
-  readonly field: string;
-  readonly message: string;
-}
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
 const validators = new Map<ApiSchemaName, ValidateFunction>();
@@ -31,7 +26,7 @@ export function validateBody<T>(name: ApiSchemaName, body: unknown): T {
   if (validate(body)) return body as T;
   const problems = describeProblems(validate.errors ?? []);
   const first = problems[0] ?? { field: '(body)', message: 'is invalid' };
-  throw new InvalidRequest(formatProblem(first), { problems });
+  throw new InvalidRequest(formatProblem(first), problems);
 }
 
 export function formatProblem(problem: FieldProblem): string {

@@ -18,9 +18,9 @@ export function parseCreateInstance(body: unknown): InstanceSpec {
   for (const [name, value] of Object.entries(parsed.secrets)) {
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > MAX_SECRET_BYTES) {
-      throw new InvalidRequest(`secrets.${name}: must be at most ${MAX_SECRET_BYTES} bytes (got ${bytes})`, {
-        problems: [{ field: `secrets.${name}`, message: `must be at most ${MAX_SECRET_BYTES} bytes` }],
-      });
+      throw new InvalidRequest(`secrets.${name}: must be at most ${MAX_SECRET_BYTES} bytes (got ${bytes})`, [
+        { field: `secrets.${name}`, message: `must be at most ${MAX_SECRET_BYTES} bytes` },
+      ]);
     }
   }
   return { userId: parsed.userId, secrets: parsed.secrets };
@@ -35,5 +35,5 @@ export function parseRpcRequest(body: unknown): RpcRequest {
 export function parsePreservePvc(value: string | string[] | undefined): boolean {
   if (value === undefined || value === 'true') return true;
   if (value === 'false') return false;
-  throw new InvalidRequest('preservePvc must be "true" or "false"', { field: 'preservePvc' });
+  throw new InvalidRequest('preservePvc must be "true" or "false"', [{ field: 'preservePvc', message: 'must be "true" or "false"' }]);
 }

@@ -15,6 +15,6 @@ export function isValidUserId(value: string): boolean {
 
 /** Throws a 400 naming the rule when `value` is not a valid user id. */
 export function assertUserId(value: string): string {
-  if (!isValidUserId(value)) throw new InvalidRequest(USER_ID_RULE, { field: 'userId' });
+  if (!isValidUserId(value)) throw new InvalidRequest(USER_ID_RULE, [{ field: 'userId', message: USER_ID_RULE.replace(/^userId /, '') }]);
   return value;
 }
