@@ -14,6 +14,12 @@ describe('parseVncRequest', () => {
     expect(parseVncRequest(url, protocols)).toEqual(expected);
   });
 
+  it('takes the key from a Bearer header when the query has no token; the query wins over it', () => {
+    expect(parseVncRequest('/api/instances/alice/vnc', undefined, 'Bearer k1')).toMatchObject({ token: 'k1' });
+    expect(parseVncRequest('/api/instances/alice/vnc?token=k2', undefined, 'Bearer k1')).toMatchObject({ token: 'k2' });
+    expect(parseVncRequest('/api/instances/alice/vnc', undefined, 'Basic k1')).toMatchObject({ token: undefined });
+  });
+
   it.each(['/api/instances/alice', '/api/instances/alice/vnc/ticket', '/vnc', '/api/instances//vnc', '/'])('%s is not a VNC request', (url) => {
     expect(parseVncRequest(url, undefined)).toBeUndefined();
   });
@@ -26,7 +32,7 @@ describe('rejectionResponse', () => {
     expect(head.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
     expect(head).toContain('Retry-After: 5');
     expect(head).toContain(`Content-Length: ${Buffer.byteLength(body)}`);
-    expect(JSON.parse(body)).toEqual({ error: 'Instance "alice" already has 4 VNC viewers connected', code: 'VNC_TOO_MANY_VIEWERS' });
+    expect(JSON.parse(body)).toEqual({ error: 'Instance "alice" already has 4 VNC viewers connected', code: 'VNC_TOO_MANY_VIEWERS', details: { limit: 4 } });
   });
 
   it('keeps the message of an exposed 503 and hides that of an unknown error', () => {
@@ -34,6 +40,7 @@ describe('rejectionResponse', () => {
     const hidden = rejectionResponse(new Error('secret detail'));
     expect(hidden).toMatch(/^HTTP\/1.1 500 /);
     expect(hidden).not.toContain('secret detail');
+    expect(JSON.parse(hidden.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'Internal server error', code: 'INTERNAL' });
   });
 });
 

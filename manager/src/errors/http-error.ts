@@ -103,6 +103,23 @@ export function codeForStatus(status: number): string {
   }
 }
 
+/** The one JSON shape every error answer has (the OpenAPI document's Error schema). */
+export interface ErrorBody {
+  error: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+/** How any thrown value is answered: 4xx messages and details are sent; 5xx only an exposed message, never details. */
+export function errorAnswer(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
+  const { status, expose } = describeError(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof HttpError && err.code !== undefined ? err.code : codeForStatus(status);
+  const body: ErrorBody = { error: expose ? message : 'Internal server error', code };
+  if (err instanceof HttpError && err.details !== undefined && status < 500) body.details = err.details;
+  return { status, body, headers: err instanceof HttpError ? err.headers : {} };
+}
+
 /** Status and exposure of any thrown value: HttpError, a koa/http-errors error, or anything else (500). */
 export function describeError(err: unknown): { status: number; expose: boolean } {
   if (err instanceof HttpError) return { status: err.status, expose: err.expose };

@@ -1,7 +1,8 @@
 // Pure pieces of the VNC upgrade: which requests it serves, what credentials they carry, and the HTTP
 // response that refuses one before any WebSocket exists.
 import { STATUS_CODES } from 'node:http';
-import { HttpError, describeError } from '../errors/http-error.js';
+import { parseBearer } from '../auth/api-key.js';
+import { errorAnswer } from '../errors/http-error.js';
 
 export interface VncRequest {
   /** Raw path segment; validated after authentication. */
@@ -14,8 +15,11 @@ export interface VncRequest {
 
 const VNC_PATH = /^\/api\/instances\/([^/]+)\/vnc\/?$/;
 
-/** The VNC request in an upgrade, or undefined when the path is not `/api/instances/:userId/vnc`. */
-export function parseVncRequest(url: string | undefined, protocolHeader: string | undefined): VncRequest | undefined {
+/**
+ * The VNC request in an upgrade, or undefined when the path is not `/api/instances/:userId/vnc`. The key
+ * comes as `?token=` (a browser cannot set headers on a WebSocket) or as the API's own Bearer header.
+ */
+export function parseVncRequest(url: string | undefined, protocolHeader: string | undefined, authorization?: string): VncRequest | undefined {
   const parsed = new URL(url ?? '/', 'http://manager.invalid');
   const match = VNC_PATH.exec(parsed.pathname);
   if (!match?.[1]) return undefined;
@@ -28,26 +32,17 @@ export function parseVncRequest(url: string | undefined, protocolHeader: string 
   const nonEmpty = (value: string | null): string | undefined => (value === null || value === '' ? undefined : value);
   return {
     userId,
-    token: nonEmpty(parsed.searchParams.get('token')),
+    token: nonEmpty(parsed.searchParams.get('token')) ?? parseBearer(authorization),
     ticket: nonEmpty(parsed.searchParams.get('ticket')),
     protocols: (protocolHeader ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''),
   };
 }
 
 /**
- * A complete HTTP/1.1 response refusing an upgrade, in the API's JSON error shape. 5xx messages are
- * replaced unless the error says they may be shown.
+ * A complete HTTP/1.1 response refusing an upgrade, in the API's one JSON error shape.
  */
 export function rejectionResponse(err: unknown): string {
-  const { status, expose } = describeError(err);
-  const body: { error: string; code?: string } = {
-    error: expose && err instanceof Error ? err.message : 'Internal server error',
-  };
-  const headers: Record<string, string> = {};
-  if (err instanceof HttpError) {
-    if (err.code !== undefined) body.code = err.code;
-    Object.assign(headers, err.headers);
-  }
+  const { status, body, headers } = errorAnswer(err);
   const json = JSON.stringify(body);
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,

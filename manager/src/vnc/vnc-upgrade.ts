@@ -150,7 +150,7 @@ export function attachVncUpgrade(server: Server, deps: VncUpgradeDeps): VncUpgra
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const request = parseVncRequest(req.url, req.headers['sec-websocket-protocol']);
+    const request = parseVncRequest(req.url, req.headers['sec-websocket-protocol'], req.headers.authorization);
     if (!request) {
       // Another upgrade listener may own this path; refuse only when nobody else does.
       if (server.listenerCount('upgrade') === 1) reject(socket, new RouteNotFound(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname));

@@ -26,9 +26,10 @@ export const vncPaths: JsonObject = {
       operationId: 'vnc',
       summary: 'WebSocket to the instance\'s noVNC (websockify); RFB bytes both ways, subprotocol `binary` when offered',
       description:
-        'Browsers cannot set headers on WebSockets, so the credential is in the query: `token=<API key>` or a single-use ' +
-        '`ticket=`. Everything below is answered before the upgrade. Closes are passed on with their codes.',
-      security: [],
+        'Browsers cannot set headers on WebSockets, so the credential may be in the query: `token=<API key>` or a single-use ' +
+        '`ticket=`; other clients send the API\'s `Authorization: Bearer` header. Everything below is answered before the ' +
+        'upgrade. Closes are passed on with their codes.',
+      security: [{ bearer: [] }, {}],
       parameters: [
         { name: 'token', in: 'query', required: false, description: 'The API key', schema: { type: 'string' } },
         { ...ticketParameter, required: false },
