@@ -99,7 +99,7 @@ describe('WhatsApp routes', () => {
     { path: 'wait', body: { timeoutMs: 999 }, error: 'timeoutMs: must be >= 1000' },
     { path: 'wait', body: { timeoutMs: 300_001 }, error: 'timeoutMs: must be <= 300000' },
     { path: 'wait', body: { timeoutMs: 1500.5 }, error: 'timeoutMs: must be of type integer' },
-    { path: 'wait', body: { currentQrDataUrl: 'https://example.com/qr.png' }, error: 'currentQrDataUrl: must match ^data:image/png;base64,' },
+    { path: 'wait', body: { currentQrDataUrl: 'https://example.com/qr.png' }, error: 'currentQrDataUrl: must match ^(data:image/png;base64,|$)' },
   ])('$path $body -> 400 before the gateway is called', async ({ path, body, error }) => {
     const gateway = pool(async () => ({}));
     await start(gateway);
@@ -137,6 +137,13 @@ describe('WhatsApp routes', () => {
     await start(gateway);
     await call('POST', '/api/instances/alice/whatsapp/wait', {});
     expect(gateway.seen).toMatchObject([{ params: { timeoutMs: 120_000 }, timeoutMs: 135_000 }]);
+  });
+
+  it('wait: an empty currentQrDataUrl (no QR on screen) is the same as none', async () => {
+    const gateway = pool(async () => ({ connected: true, message: 'ok' }));
+    await start(gateway);
+    expect((await call('POST', '/api/instances/alice/whatsapp/wait', { timeoutMs: 5_000, currentQrDataUrl: '' })).status).toBe(200);
+    expect(gateway.seen[0]?.params).toEqual({ timeoutMs: 5_000 });
   });
 
   it('wait: a client that disconnects cancels the gateway call', async () => {

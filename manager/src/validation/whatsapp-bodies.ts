@@ -15,7 +15,8 @@ export function parseWhatsAppQrBody(body: unknown): WhatsAppQrBody {
   return validateBody<WhatsAppQrBody>('whatsapp-qr-request', body);
 }
 
-/** Defaults: timeoutMs 120000 (bounded 1000..300000). */
+/** Defaults: timeoutMs 120000 (bounded 1000..300000); an empty currentQrDataUrl is the same as none. */
 export function parseWhatsAppWaitBody(body: unknown): WhatsAppWaitBody {
-  return validateBody<WhatsAppWaitBody>('whatsapp-wait-request', body);
+  const { timeoutMs, currentQrDataUrl } = validateBody<WhatsAppWaitBody>('whatsapp-wait-request', body);
+  return currentQrDataUrl ? { timeoutMs, currentQrDataUrl } : { timeoutMs };
 }
