@@ -1,6 +1,6 @@
 // The openclaw plugin through the real helm 4: `helm plugin install` accepts plugin.yaml into a
 // private home, help comes out, and helm's global flags reach the plugin as environment.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,20 @@ describe('helm openclaw (real helm, private plugin home)', () => {
     const run = await helm(['openclaw', 'status', 'alice', '-n', 'team-a', '--kubeconfig', kubeconfig]);
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('error: Cannot list pods in namespace team-a: ECONNREFUSED');
+  });
+
+  it('without any cluster configured says so, and how to go on, instead of a TLS complaint about localhost:8080', async () => {
+    const home = mkdtempSync(path.join(scratch, 'home-'));
+    const run = await helm(['openclaw', 'status', 'alice'], { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr.split('\n')[0]).toBe(
+      'error: No cluster configured: no --kubeconfig, KUBECONFIG or ~/.kube/config, and not in a pod (or use --manager-url to go through the manager)',
+    );
+    // Once there is a ~/.kube/config, that is what is used (here: a cluster that refuses the connection).
+    mkdirSync(path.join(home, '.kube'));
+    copyFileSync(path.join(scratch, 'kubeconfig'), path.join(home, '.kube', 'config'));
+    const configured = await helm(['openclaw', 'status', 'alice'], { HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' });
+    expect(configured.stderr).toContain('error: Cannot list pods in namespace openclaw: ECONNREFUSED');
   });
 
   it('--kube-context reaches the plugin as HELM_KUBECONTEXT', async () => {

@@ -1,6 +1,9 @@
 // Finds a user's instance in the cluster the way Helm sees it: the kubeconfig and context Helm was
 // given, the pod labelled openclaw.ai/user=<id>, and the gateway token from Secret <id>-openclaw.
 // The token is returned to the caller only; it never appears in a message.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import type { Connection } from './args.js';
 import { ClusterUnavailable, InstanceNotFoundInCluster } from './errors.js';
@@ -19,8 +22,23 @@ export interface KubeTarget {
 /** Secret of a user's instance (chart: `<userId>-openclaw`). */
 export const secretName = (userId: string): string => `${userId}-openclaw`;
 
+/**
+ * Whether there is any cluster to find without --kubeconfig: a KUBECONFIG file, ~/.kube/config, or
+ * the service account of the pod this runs in. Without one the client library falls back to
+ * http://localhost:8080, which only ever fails, and with a message about TLS.
+ */
+function defaultClusterConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter((file) => file !== '');
+  if (listed.some((file) => existsSync(file))) return true;
+  if (listed.length === 0 && existsSync(path.join(homedir(), '.kube', 'config'))) return true;
+  return env.KUBERNETES_SERVICE_HOST !== undefined && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+}
+
 /** The kubeconfig Helm uses: --kubeconfig / KUBECONFIG, else the default places; then the context. */
 export function loadKubeConfig(connection: Pick<Connection, 'kubeconfig' | 'kubeContext'>): KubeConfig {
+  if (!connection.kubeconfig && !defaultClusterConfigured()) {
+    throw new ClusterUnavailable('No cluster configured: no --kubeconfig, KUBECONFIG or ~/.kube/config, and not in a pod (or use --manager-url to go through the manager)');
+  }
   const kc = new KubeConfig();
   try {
     if (connection.kubeconfig) kc.loadFromFile(connection.kubeconfig);
