@@ -116,7 +116,10 @@ if [ "$browser" = true ]; then
   mkdir -p "$profile"
   # A lock left by a previous pod (another hostname) would make Chromium refuse the profile.
   rm -f "$profile/SingletonLock" "$profile/SingletonSocket" "$profile/SingletonCookie"
-  DISPLAY="$display" start chromium "$chromium" --no-sandbox --disable-gpu --disable-dev-shm-usage \
+  # --no-sandbox: the pod drops every capability, so Chromium's own sandbox cannot start; the pod's
+  # seccomp profile and non-root user confine it instead. --test-type keeps Chromium from showing every
+  # VNC viewer a bar that warns about --no-sandbox (otherwise only a managed policy turns it off).
+  DISPLAY="$display" start chromium "$chromium" --no-sandbox --test-type --disable-gpu --disable-dev-shm-usage \
     --remote-debugging-address=127.0.0.1 --remote-debugging-port="$cdp_port" --user-data-dir="$profile" \
     --disable-background-networking --disable-component-update --disable-sync --no-first-run \
     --no-default-browser-check --disable-breakpad --password-store=basic --log-level=3 \

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { GatewayClient } from '../../manager/src/gateway/gateway-client.js';
 import { type GatewayInstance, startInstance } from '../support/gateway-instance.js';
+import { RfbClient } from '../support/rfb-client.js';
 
 const PROCESSES = ['xvfb', 'x11vnc', 'websockify', 'chromium', 'gateway', 'forwarder'];
 const stateDir = mkdtempSync(path.join(tmpdir(), 'openclaw-entrypoint-test-'));
@@ -92,6 +93,35 @@ describe('instance entrypoint with the browser on', () => {
       expect(state).toMatchObject({ running: true, cdpReady: true });
     } finally {
       await client.close();
+    }
+  });
+
+  it('shows a viewer Chromium without a warning bar about its command-line flags', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${instance?.vncPort}/websockify`, ['binary']);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    try {
+      const rfb = new RfbClient(ws);
+      await rfb.greeting();
+      const init = await rfb.handshake();
+      const rects = await rfb.framebufferUpdate(init);
+      const bytesPerPixel = init.bitsPerPixel / 8;
+      const pixel = (x: number, y: number): number[] => {
+        const rect = rects.find((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height);
+        if (!rect) throw new Error(`no pixel at ${x},${y}`);
+        const at = ((y - rect.y) * rect.width + (x - rect.x)) * bytesPerPixel;
+        return [...rect.pixels.subarray(at, at + 3)];
+      };
+      const darkIn = (top: number, bottom: number): number => {
+        let count = 0;
+        for (let y = top; y < bottom; y++) for (let x = 0; x < init.width; x += 2) if (pixel(x, y).some((c) => c < 0xc0)) count++;
+        return count;
+      };
+      // The tab strip and toolbar (top 86 rows at this size) are drawn: this is Chromium's window.
+      expect(darkIn(0, 86)).toBeGreaterThan(100);
+      // Right below them, where the --no-sandbox warning bar's text would be, about:blank is white.
+      expect(darkIn(92, 136)).toBe(0);
+    } finally {
+      ws.close();
     }
   });
 
