@@ -13,7 +13,7 @@ cd "$ROOT"
 
 if [ -z "${OPENCLAW_MANAGER_API_KEY:-}" ]; then
   die "OPENCLAW_MANAGER_API_KEY is not set. Every API call sends it as a Bearer token. Create one and start again:
-    export OPENCLAW_MANAGER_API_KEY=\"\$(openssl rand -base64 32)\"
+    export OPENCLAW_MANAGER_API_KEY=\"\$(openssl rand -hex 32)\"
     npm start"
 fi
 
@@ -29,12 +29,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund; }
-node scripts/build.mjs
 
 export OPENCLAW_RUNTIME=local
 export OPENCLAW_MANAGER_HOST="${OPENCLAW_MANAGER_HOST:-127.0.0.1}"
-# The manager's own check of its settings (the API key among them), before the long first-run install.
-node manager/dist/main.js --check-config || exit 2
+# The manager's own check of its settings (the API key among them), from its sources, so a bad
+# setting is told before the build and the long first-run install.
+npx --no-install tsx manager/src/main.ts --check-config || exit 2
+node scripts/build.mjs
 
 OPENCLAW_BIN="${OPENCLAW_BIN:-$(scripts/install-openclaw)}"
 export OPENCLAW_BIN

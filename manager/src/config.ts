@@ -127,9 +127,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
 
   const apiKey = env.OPENCLAW_MANAGER_API_KEY ?? '';
   if (apiKey === '') {
-    problems.push('OPENCLAW_MANAGER_API_KEY is required (e.g. export OPENCLAW_MANAGER_API_KEY=$(openssl rand -base64 32))');
+    problems.push('OPENCLAW_MANAGER_API_KEY is required (e.g. export OPENCLAW_MANAGER_API_KEY=$(openssl rand -hex 32))');
   } else if (apiKey.length < MIN_API_KEY_LENGTH) {
-    problems.push(`OPENCLAW_MANAGER_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (e.g. openssl rand -base64 32)`);
+    problems.push(`OPENCLAW_MANAGER_API_KEY must be at least ${MIN_API_KEY_LENGTH} characters (e.g. openssl rand -hex 32)`);
   } else if (/\s/.test(apiKey)) {
     problems.push('OPENCLAW_MANAGER_API_KEY must not contain whitespace');
   }

@@ -41,7 +41,7 @@ describe('npm start', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'openclaw-npm-start-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('refuses a too-short API key before it installs anything, without announcing a manager', async () => {
+  it('refuses a too-short API key before it builds or installs anything, without announcing a manager', async () => {
     const cache = mkdtempSync(path.join(tmpdir(), 'openclaw-npm-start-cache-'));
     try {
       const env: Record<string, string> = { ...machineEnv(), OPENCLAW_MANAGER_API_KEY: 'short', OPENCLAW_PLATFORM_CACHE: cache, OPENCLAW_LOCAL_DATA_DIR: dataDir };
@@ -54,6 +54,7 @@ describe('npm start', () => {
       expect(code).not.toBe(0);
       expect(output).toContain('openclaw-manager: invalid configuration:\n  - OPENCLAW_MANAGER_API_KEY must be at least 16 characters');
       expect(output).not.toContain('manager on http');
+      expect(output, 'refused before the build').not.toMatch(/bundles up to date|==> built/);
       expect(readdirSync(cache)).toEqual([]);
     } finally {
       rmSync(cache, { recursive: true, force: true });
