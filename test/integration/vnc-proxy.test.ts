@@ -187,8 +187,12 @@ describe('VNC WebSocket through the manager', () => {
       const sentUp = sendRandom(client, total, 61 * 1024 + 7);
       expect(await downstream).toBe(sentDown);
       expect(await upstreamReceived).toBe(sentUp);
+      // Counted on the wire: the payload and each frame's header (at most 14 bytes).
       const stats = manager.vnc.sessions.list('alice')[0]?.stats;
-      expect(stats).toMatchObject({ clientToUpstreamBytes: total, upstreamToClientBytes: total });
+      for (const bytes of [stats?.clientToUpstreamBytes ?? 0, stats?.upstreamToClientBytes ?? 0]) {
+        expect(bytes).toBeGreaterThanOrEqual(total);
+        expect(bytes).toBeLessThan(total + 14 * Math.ceil(total / (61 * 1024)));
+      }
     });
 
     it('keeps text frames text and binary frames binary', async () => {
@@ -236,7 +240,7 @@ describe('VNC WebSocket through the manager', () => {
 
     it.each([
       ['the viewer', 4001, 'bye', 4001],
-      ['the viewer, without a code', undefined, '', 1000],
+      ['the viewer, without a code (passed on as none: 1005)', undefined, '', 1005],
       ['websockify', 4002, 'gone', 4002],
       ['websockify, with 1000', 1000, 'done', 1000],
     ])('closing by %s (%s) closes the other side with %i', async (who, code, reason, expected) => {
@@ -263,6 +267,55 @@ describe('VNC WebSocket through the manager', () => {
       const serverClosed = closed(server2);
       client2.terminate();
       expect((await serverClosed).code).toBe(1011);
+    });
+
+    it('hands websockify the viewer\'s handshake without its credentials', async () => {
+      const far = upstream.nextConnection();
+      await connect(withToken('alice'), ['binary', 'base64']);
+      await far;
+      const seen = upstream.requests.at(-1);
+      expect(seen?.url).toBe('/');
+      expect(seen?.headers.authorization).toBeUndefined();
+      expect(JSON.stringify(seen)).not.toContain(manager.apiKey);
+      expect(JSON.stringify(seen)).not.toContain('token');
+      expect(seen?.headers['sec-websocket-protocol']).toBe('binary, base64');
+    });
+
+    it('passes frames through as they are: a fragmented message, and a ping and its pong, both ways', async () => {
+      const far = upstream.nextConnection();
+      const client = await connect(withToken('alice'));
+      const server = await far;
+      const message = nextMessage(client);
+      server.send(Buffer.from('first half, '), { binary: true, fin: false });
+      server.send(Buffer.from('second half'), { binary: true, fin: true });
+      expect(await message).toEqual({ data: Buffer.from('first half, second half'), isBinary: true });
+      const ponged = new Promise<Buffer>((resolve) => server.once('pong', resolve));
+      const pinged = new Promise<Buffer>((resolve) => client.once('ping', resolve));
+      server.ping(Buffer.from('are you there'));
+      expect(await pinged).toEqual(Buffer.from('are you there'));
+      expect(await ponged).toEqual(Buffer.from('are you there'));
+    });
+
+    it('puts its own pings between frames, never inside one, while the screen streams', async () => {
+      const quick = await startVncManager({ runtime, heartbeatMs: 50 });
+      try {
+        const far = upstream.nextConnection();
+        const client = await openWebSocket(quick.wsUrl(`/api/instances/alice/vnc?token=${encodeURIComponent(quick.apiKey)}`), ['binary']);
+        open.push(client);
+        const server = await far;
+        let pings = 0;
+        client.on('ping', () => (pings += 1));
+        const total = 32 * 1024 * 1024;
+        const received = receiveBytes(client, total);
+        const sent = sendRandom(server, total, 200 * 1024 + 3);
+        expect(await received).toBe(sent);
+        await until('a few pings', () => (pings >= 3 ? true : undefined));
+        expect(quick.vnc.sessions.count('alice')).toBe(1);
+      } finally {
+        for (const ws of open.splice(0)) ws.terminate();
+        await until('sessions to end', () => (quick.vnc.sessions.count('alice') === 0 ? true : undefined));
+        await quick.close();
+      }
     });
 
     it('records the instance\'s last activity', async () => {

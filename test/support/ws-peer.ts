@@ -25,6 +25,8 @@ export class Upstream {
   readonly server: WebSocketServer;
   readonly sockets: WebSocket[] = [];
   readonly offered: string[][] = [];
+  /** The handshake request of each connection: its URL and headers, as websockify would see them. */
+  readonly requests: { readonly url: string; readonly headers: Record<string, string | string[] | undefined> }[] = [];
   onConnection: (ws: WebSocket) => void = () => undefined;
 
   constructor() {
@@ -37,6 +39,7 @@ export class Upstream {
     });
     this.server.on('connection', (ws, req) => {
       this.offered.push((req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+      this.requests.push({ url: req.url ?? '', headers: { ...req.headers } });
       this.sockets.push(ws);
       this.onConnection(ws);
     });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { VncTooManyViewers, VncUpstreamUnavailable } from '../../manager/src/vnc/vnc-errors.js';
-import { forwardableCloseCode } from '../../manager/src/vnc/vnc-proxy.js';
 import { parseVncRequest, rejectionResponse } from '../../manager/src/vnc/vnc-request.js';
 
 describe('parseVncRequest', () => {
@@ -41,13 +40,5 @@ describe('rejectionResponse', () => {
     expect(hidden).toMatch(/^HTTP\/1.1 500 /);
     expect(hidden).not.toContain('secret detail');
     expect(JSON.parse(hidden.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'Internal server error', code: 'INTERNAL' });
-  });
-});
-
-describe('forwardableCloseCode', () => {
-  it.each([
-    [1000, 1000], [1001, 1001], [1005, 1000], [1006, 1011], [1011, 1011], [1015, 1011], [3000, 3000], [4999, 4999], [1004, 1011], [5000, 1011],
-  ])('%i -> %i', (code, expected) => {
-    expect(forwardableCloseCode(code)).toBe(expected);
   });
 });

@@ -255,9 +255,10 @@ export class LocalRuntime implements InstanceRuntime {
   }
 
   private view(entry: Tracked): Instance {
+    const { stateDir, logFile } = this.paths(entry.record.userId);
     return describeTracked(entry, {
-      stateDir: this.paths(entry.record.userId).stateDir,
-      logFile: this.paths(entry.record.userId).logFile,
+      stateDir,
+      logFile,
       openclawBin: this.options.openclawBin,
       browser: this.browser,
       imageTag: this.options.imageTag ?? 'latest',
