@@ -109,7 +109,7 @@ export function spliceVnc(client: Duplex, upstream: Socket, options: VncPipeOpti
     }
     to.socket.write(chunk.subarray(0, cut));
     for (const frame of to.pending.splice(0)) to.socket.write(frame);
-    to.socket.write(chunk.subarray(cut));
+    if (cut < chunk.length) to.socket.write(chunk.subarray(cut));
   };
 
   /** `from` is gone (a FIN, or closed): the other side gets a close frame unless `from` sent one, then an end. */
