@@ -1,7 +1,9 @@
 // VNC throughput through the manager's proxy against straight to websockify, measured in the same
 // run: real websockify in front of a TCP source (downstream, like framebuffer updates) and a TCP
 // sink (upstream). Runs alternate between the two paths; the median of each is reported with the
-// ratio proxied/direct. Usage: npx tsx bench/vnc-throughput.ts [MiB per run, default 128] [runs, default 3]
+// ratio proxied/direct. The manager gets a core of its own where there are two or more
+// (bench/lib/cores.ts); --shared-cores leaves all three processes to the scheduler.
+// Usage: npx tsx bench/vnc-throughput.ts [MiB per run, default 128] [runs, default 3] [--shared-cores]
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { WebSocket, type RawData } from 'ws';
 import { startWebsockify } from '../test/support/vnc-stack.js';
+import { isolateManager } from './lib/cores.js';
 
 const MIB = 1024 * 1024;
 const totalBytes = Number(process.argv[2] ?? 128) * MIB;
@@ -111,10 +114,12 @@ const line = await new Promise<string>((resolve, reject) => {
   void manager.then((r) => reject(new Error(`manager exited (${r.exitCode})`)));
 });
 const { url: managerWs, apiKey } = JSON.parse(line) as { url: string; apiKey: string };
+const cores = process.argv[4] === '--shared-cores' ? 'shared: nothing pinned' : isolateManager(manager.pid as number);
 const proxiedUrl = `${managerWs}/api/instances/bench/vnc?token=${encodeURIComponent(apiKey)}`;
 
 try {
   console.log(`VNC throughput, ${totalBytes / MIB} MiB per run, ${runs} runs per path (median), websockify ${websockify.url}`);
+  console.log(`cores: ${cores}`);
   for (const direction of ['down', 'up'] as const) {
     peer.direction = direction;
     const direct: number[] = [];

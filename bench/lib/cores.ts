@@ -1,6 +1,6 @@
-// Gives the manager a core of its own for a benchmark, where the machine has two or more: the
-// manager's process on the last core, the gateway (the manager's child processes) and the load
-// generator (this process) on the others. Without this the three fight for the same cores and the
+// Gives the manager a core of its own for a benchmark, where the machine has two or more, as it
+// has in production in its own pod: the manager's process on the last core, the peer it proxies to
+// (a gateway, websockify) and the load generator on the others. Without this the three fight for the same cores and the
 // comparison measures the scheduler as much as the proxy.
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -37,14 +37,17 @@ function pin(pid: number, cpus: string): void {
   execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], { stdio: 'ignore' });
 }
 
-/** Pins as described above; answers how the cores were shared, for the report. */
+/**
+ * Pins as described above: the manager on the last core; this process and everything else it
+ * started (the manager's own children included: a gateway) on the others. Answers how the cores
+ * were shared, for the report.
+ */
 export function isolateManager(managerPid: number): string {
   const cores = availableParallelism();
   if (cores < 2) return `1 core: manager, gateway and load generator share it`;
   const managerCpu = String(cores - 1);
   const rest = cores === 2 ? '0' : `0-${cores - 2}`;
-  for (const pid of descendants(managerPid)) pin(pid, rest);
-  pin(process.pid, rest);
+  for (const pid of [process.pid, ...descendants(process.pid)]) if (pid !== managerPid) pin(pid, rest);
   pin(managerPid, managerCpu);
-  return `manager on cpu ${managerCpu}; gateway, its forwarder and the load generator on cpu ${rest}`;
+  return `the manager on cpu ${managerCpu}; everything else (the peer it proxies to, the load generator) on cpu ${rest}`;
 }
