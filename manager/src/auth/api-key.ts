@@ -10,10 +10,14 @@ export function parseBearer(header: string | undefined): string | undefined {
   return BEARER.exec(header)?.[1];
 }
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+
+/** The configured key's digest, made once: the key does not change while the process runs. */
+let configured: { readonly key: string; readonly digest: Buffer } | undefined;
+
 /** Constant-time comparison of a presented key with the configured one. */
 export function apiKeyMatches(expected: string, presented: string | undefined): boolean {
   if (presented === undefined) return false;
-  const a = createHash('sha256').update(expected, 'utf8').digest();
-  const b = createHash('sha256').update(presented, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  if (configured?.key !== expected) configured = { key: expected, digest: sha256(expected) };
+  return timingSafeEqual(configured.digest, sha256(presented));
 }

@@ -22,7 +22,8 @@ export interface GatewayCaller {
 }
 
 export class InstanceRpc {
-  private readonly keys = new Map<string, string>();
+  /** Each user's pool key and the target it was made for. */
+  private readonly keys = new Map<string, { readonly key: string; readonly url: string; readonly token: string }>();
   private readonly inFlight = new Map<string, number>();
 
   constructor(
@@ -78,17 +79,18 @@ export class InstanceRpc {
 
   /** Drops the user's pooled connection (after a stop or an upgrade, its gateway is gone). */
   async disconnect(userId: string): Promise<void> {
-    const key = this.keys.get(userId);
+    const known = this.keys.get(userId);
     this.keys.delete(userId);
-    if (key !== undefined) await this.pool.evict(key);
+    if (known !== undefined) await this.pool.evict(known.key);
   }
 
   private async keyFor(userId: string, target: GatewayTarget): Promise<string> {
+    const previous = this.keys.get(userId);
+    if (previous !== undefined && previous.url === target.url && previous.token === target.token) return previous.key;
     const digest = createHash('sha256').update(`${target.url}\n${target.token}`).digest('hex').slice(0, 16);
     const key = `${userId}:${digest}`;
-    const previous = this.keys.get(userId);
-    if (previous !== undefined && previous !== key) await this.pool.evict(previous);
-    this.keys.set(userId, key);
+    if (previous !== undefined && previous.key !== key) await this.pool.evict(previous.key);
+    this.keys.set(userId, { key, url: target.url, token: target.token });
     return key;
   }
 }
