@@ -24,7 +24,7 @@ describe('warm-capacity chart', () => {
 
   it('pulls the instance image on every node through an init container, then idles', async () => {
     const objects = await render({ image: { repository: 'registry.example/oc/openclaw-gke', tag: '2026.9.6' }, prePull: { enabled: true } });
-    expect(objects.map((o) => o.kind)).toEqual(['DaemonSet']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['DaemonSet', 'NetworkPolicy']);
     const pod = findObject(objects, 'DaemonSet').spec.template.spec;
     expect(pod.initContainers).toHaveLength(1);
     expect(pod.initContainers[0]).toMatchObject({ image: 'registry.example/oc/openclaw-gke:2026.9.6', imagePullPolicy: 'IfNotPresent', command: ['/bin/true'], securityContext: RESTRICTED });
@@ -34,7 +34,7 @@ describe('warm-capacity chart', () => {
 
   it('holds room with placeholders sized like an instance, below every user pod, preempting nothing', async () => {
     const objects = await render({ placeholders: { enabled: true, replicas: 3 } });
-    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'PriorityClass']);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PriorityClass']);
     const priority = findObject(objects, 'PriorityClass');
     expect(priority).toMatchObject({ value: -10, preemptionPolicy: 'Never', globalDefault: false });
     const deployment = findObject(objects, 'Deployment');
@@ -44,6 +44,15 @@ describe('warm-capacity chart', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(0);
     expect(pod.containers[0].resources.requests).toEqual({ cpu: '1', memory: '3Gi', 'ephemeral-storage': '2Gi' });
     expect(pod.containers[0].securityContext).toMatchObject(RESTRICTED);
+  });
+
+  it('lets no traffic in or out of its pods: they never talk to anything', async () => {
+    const objects = await render({ prePull: { enabled: true }, placeholders: { enabled: true } });
+    const policy = findObject(objects, 'NetworkPolicy');
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'warm' } }, policyTypes: ['Ingress', 'Egress'] });
+    for (const kind of ['DaemonSet', 'Deployment']) {
+      expect(findObject(objects, kind).spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
+    }
   });
 
   it.each([
