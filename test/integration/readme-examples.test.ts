@@ -164,9 +164,11 @@ describe('the README examples, run as written against npm start', () => {
   });
 
   afterAll(async () => {
+    // Instances outlive their manager by design: delete alice (and her data) while it still runs.
+    if (stopManager) await api('DELETE', '/api/instances/alice?preservePvc=false').catch(() => undefined);
     await stopManager?.();
     shell?.close();
-    rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('knows every command of those sections, and every command it knows is in them', () => {

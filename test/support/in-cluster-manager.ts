@@ -3,7 +3,7 @@
 // would: the image, where instances run (the real node, through OPENCLAW_VALUES_FILES), where the
 // manager itself runs, and the API server's address in its egress policy. Tests reach it through its
 // Service from this machine.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -120,7 +120,14 @@ export async function deployInClusterManager(options: InClusterManagerOptions): 
     throw new Error(`the manager did not roll out: ${rollout.stderr}\n${described.stdout}`);
   }
   const url = `http://${NAME}.${MANAGER_NAMESPACE}.svc.cluster.local:3000`;
-  await waitFor(`${url}/health from this machine`, async () => ((await requestJson(url, 'GET', '/health').catch(() => undefined))?.status === 200 ? true : undefined), 60_000);
+  // Right after the cluster came up, kube-proxy's first sync of the new Service and the hosts block
+  // for its name can take most of a minute; say what was missing if it never answers.
+  await waitFor(`${url}/health from this machine`, async () => ((await requestJson(url, 'GET', '/health').catch(() => undefined))?.status === 200 ? true : undefined), 150_000)
+    .catch(async (err: unknown) => {
+      const endpoints = await kubectlRun(['get', 'endpointslices', '-n', MANAGER_NAMESPACE, '-l', `kubernetes.io/service-name=${NAME}`, '-o', 'wide']);
+      const hosts = readFileSync('/etc/hosts', 'utf8').split('\n').filter((line) => line.includes(NAME)).join('\n');
+      throw new Error(`${(err as Error).message}\nendpoints:\n${endpoints.stdout}\n/etc/hosts:\n${hosts || '(no line for the Service)'}`);
+    });
 
   const pod = () => waitFor('one ready manager pod', runningPod, 120_000);
   return {
