@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitForGateway } from '../manager/src/gateway/wait-for-gateway.js';
+import { waitForGateway } from '../test/support/wait-for-gateway.js';
 import { ensureOpenclaw, freePort } from '../test/support/gateway-instance.js';
 import { localRuntimeEnv, startManagerProcess } from '../test/support/manager-process.js';
 import { followStart, seconds as s, type FollowedStart as Followed } from './lib/follow-start.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitForGateway } from '../../manager/src/gateway/wait-for-gateway.js';
+import { waitForGateway } from './wait-for-gateway.js';
 import type { HelloOk } from '../../manager/src/gateway/protocol.js';
 import { machineEnv } from './machine-env.js';
 

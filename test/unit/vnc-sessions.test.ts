@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultViewerAssetDir } from '../../manager/src/viewer/viewer-assets.js';
 import { VIEWER_HEADERS, VIEWER_HTML } from '../../manager/src/viewer/viewer-page.js';
-import { ActivityTracker } from '../../manager/src/vnc/activity-tracker.js';
+import { ActivityTracker } from '../../manager/src/activity/activity-tracker.js';
 import { VncSessions } from '../../manager/src/vnc/vnc-sessions.js';
 
 describe('VncSessions', () => {

@@ -6,7 +6,7 @@ import type { ManagerMetrics } from '../metrics/metrics.js';
 import type { GatewayTarget, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { assertServing } from '../runtime/serving-guard.js';
 import type { RpcRequest } from '../validation/request-bodies.js';
-import { ActivityTracker } from '../vnc/activity-tracker.js';
+import { ActivityTracker } from '../activity/activity-tracker.js';
 import { mapGatewayError } from './gateway-error-map.js';
 
 /** The part of GatewayPool this needs. */

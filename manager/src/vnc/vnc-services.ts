@@ -1,6 +1,6 @@
 // The VNC state one manager process shares between the ticket route, the viewer page, the WebSocket
 // upgrade handler and instance status: tickets, viewer sessions and last activity.
-import { ActivityTracker } from './activity-tracker.js';
+import { ActivityTracker } from '../activity/activity-tracker.js';
 import { VncSessions } from './vnc-sessions.js';
 import { DEFAULT_TICKET_TTL_MS, VncTickets, deriveTicketKey } from './vnc-tickets.js';
 

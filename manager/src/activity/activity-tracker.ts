@@ -1,5 +1,6 @@
-// Last time anything happened on each instance's screen (a viewer connected, sent input or received
-// a frame), kept in memory. Status shows it; an idle-stop can compare it with the clock later.
+// Last time anything happened on an instance through the manager, kept in memory: one tracker for
+// its RPCs and one for its screen (a viewer connected, sent input or received a frame). Status shows
+// the screen's; the idle stop compares the later of the two with the clock.
 
 export interface ActivityTrackerOptions {
   /** Clock in ms (default Date.now); tests pass their own. */

@@ -1,9 +1,10 @@
-// Waits until a gateway accepts an authenticated connect: the readiness check of the local runtime
-// and the tests (the gateway's /healthz answers before connect does; see the protocol reference).
+// Waits until a gateway accepts an authenticated connect: the readiness check of the tests and
+// benchmarks that start a gateway by hand (its /healthz answers before connect does; see the
+// protocol reference).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayClient } from './gateway-client.js';
-import { GatewayAuthFailed, GatewayProtocolMismatch, GatewayTimeout } from './gateway-errors.js';
-import type { HelloOk } from './protocol.js';
+import { GatewayClient } from '../../manager/src/gateway/gateway-client.js';
+import { GatewayAuthFailed, GatewayProtocolMismatch, GatewayTimeout } from '../../manager/src/gateway/gateway-errors.js';
+import type { HelloOk } from '../../manager/src/gateway/protocol.js';
 
 /**
  * Resolves with the hello-ok of the first successful connect, retrying every `intervalMs` (default
