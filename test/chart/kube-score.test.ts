@@ -96,7 +96,7 @@ describe('kube-score on everything the project deploys', () => {
     const warm = path.join(work, 'warm-values.yaml');
     writeFileSync(warm, JSON.stringify({ image: { repository: 'registry.example/oc/openclaw-gke', tag: '2026.9.6' }, prePull: { enabled: true }, placeholders: { enabled: true } }));
     sets['warm-capacity with both parts on'] = [await template('warm', 'warm-capacity', warm)];
-    sets['manager/k8s'] = ['deployment', 'network-policy', 'rbac'].map((f) => path.join(ROOT, 'manager/k8s', `${f === 'deployment' ? 'manager-deployment' : f}.yaml`));
+    sets['manager/k8s'] = ['manager-deployment.yaml', 'network-policy.yaml', 'rbac.yaml'].map((f) => path.join(ROOT, 'manager/k8s', f));
   }, 300_000);
 
   const score = (files: readonly string[]): ReturnType<typeof findings> => {

@@ -188,8 +188,9 @@ describe('the README examples, run as written against npm start', () => {
       const expectation = EXPECTED[command.line] ?? {};
       if (expectation.given) await arrange(expectation.given);
       if (command.line === 'until curl -sf $M/health; do sleep 1; done') {
-        key = (await shell.environment()).OPENCLAW_MANAGER_API_KEY ?? '';
-        stopManager = await startManager(await shell.environment());
+        const env = await shell.environment();
+        key = env.OPENCLAW_MANAGER_API_KEY ?? '';
+        stopManager = await startManager(env);
       }
       const seen = command.line.startsWith('npx wscat ') ? await runInteractive(command) : await runInShell(command);
       const label = `${command.line}\n${seen.stdout.slice(0, 600)}`;
