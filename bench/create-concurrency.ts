@@ -54,7 +54,7 @@ try {
   // The post-renderer's cost per render, on the same chart and values.
   const dir = mkdtempSync(path.join(tmpdir(), 'openclaw-bench-template-'));
   const values = path.join(dir, 'values.json');
-  writeFileSync(values, JSON.stringify(renderValues({ userId: 'tpl', secrets: {} }, { imageRepository: 'r', imageTag: 't', ingressEnabled: false, domainBase: 'openclaw.zazz.buzz' })));
+  writeFileSync(values, JSON.stringify(renderValues({ userId: 'tpl', secrets: {} }, { imageRepository: 'r', imageTag: 't', ingressEnabled: false, gatewayApiEnabled: false, domainBase: 'openclaw.zazz.buzz' })));
   const template = (withRenderer: boolean) => async (): Promise<void> => {
     const args = ['template', 'tpl-openclaw', 'chart', '--namespace', namespace, '--values', values];
     if (withRenderer) args.push('--post-renderer', 'openclaw-postrender', '--post-renderer-args=--ingress-enabled=false');

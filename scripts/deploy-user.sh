@@ -13,7 +13,7 @@
 #                                                   started are skipped); prints one result line per user
 #
 # Environment: NAMESPACE (openclaw), HELM_BIN, KUBECTL, TIMEOUT (10m), WAIT (true),
-# INGRESS_ENABLED (false: the post-renderer refuses Ingress objects unless this is true),
+# INGRESS_ENABLED / GATEWAY_API_ENABLED (false: the post-renderer refuses Ingress / HTTPRoute objects),
 # EXTRA_VALUES (more values files, space separated, applied after the user's, e.g. values/gke-autopilot.yaml).
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -31,6 +31,9 @@ if [ "$action" != upgrade-all ]; then
 fi
 helm="$("$ROOT/scripts/install-helm")"
 kubectl="$("$ROOT/scripts/install-helm" --kubectl)"
+# The public exposure the operator allows; the post-renderer refuses any other.
+renderer=(--post-renderer openclaw-postrender --post-renderer-args "--ingress-enabled=${INGRESS_ENABLED:-false}"
+  --post-renderer-args "--gateway-api-enabled=${GATEWAY_API_ENABLED:-false}")
 
 ensure_postrenderer() {
   "$helm" plugin list 2>/dev/null | grep -q '^openclaw-postrender\b' && return
@@ -50,8 +53,7 @@ check_values() {
 apply() { # apply <helm verb...>
   ensure_postrenderer
   check_values
-  local args=("$@" "$release" "$ROOT/chart" --namespace "$namespace" -f "$values" --set-string "userId=$user"
-    --post-renderer openclaw-postrender --post-renderer-args "--ingress-enabled=${INGRESS_ENABLED:-false}")
+  local args=("$@" "$release" "$ROOT/chart" --namespace "$namespace" -f "$values" --set-string "userId=$user" "${renderer[@]}")
   for extra in ${EXTRA_VALUES:-}; do args+=(-f "$extra"); done
   if [ "${WAIT:-true}" = true ]; then args+=(--wait --timeout "${TIMEOUT:-10m}"); fi
   say "helm ${args[*]}"
@@ -60,8 +62,7 @@ apply() { # apply <helm verb...>
 
 # One release to a new tag, keeping every value it has (secrets, token, replicas) from its last revision.
 upgrade_tag() { # upgrade_tag <release> <imageTag> <log file>
-  local args=(upgrade "$1" "$ROOT/chart" --namespace "$namespace" --reset-then-reuse-values --set-string "image.tag=$2"
-    --post-renderer openclaw-postrender --post-renderer-args "--ingress-enabled=${INGRESS_ENABLED:-false}")
+  local args=(upgrade "$1" "$ROOT/chart" --namespace "$namespace" --reset-then-reuse-values --set-string "image.tag=$2" "${renderer[@]}")
   if [ "${WAIT:-true}" = true ]; then args+=(--wait --timeout "${TIMEOUT:-10m}"); fi
   "$helm" "${args[@]}" >"$3" 2>&1
 }

@@ -40,6 +40,21 @@ seed="${OPENCLAW_PLUGIN_SEED:-$(dirname "$openclaw")/../plugins}"
 gateway_node="$(dirname "$openclaw")/node"
 [ -x "$gateway_node" ] || gateway_node=node
 
+# An arbitrary uid (OpenShift's restricted SCC) has no passwd entry: Node's os.userInfo() throws, and
+# so does whoami or anything else the agent runs that looks its user up. /etc is read-only, so every
+# child gets the entry from a file in /tmp through nss_wrapper (https://cwrap.org/nss_wrapper.html).
+uid="$(id -u)"
+if ! getent passwd "$uid" >/dev/null; then
+  nss_dir="$(mktemp -d)"
+  { cat /etc/passwd; printf 'openclaw:x:%s:%s:OpenClaw:%s:/bin/sh\n' "$uid" "$(id -g)" "${HOME:-/}"; } >"$nss_dir/passwd"
+  if LD_PRELOAD=libnss_wrapper.so NSS_WRAPPER_PASSWD="$nss_dir/passwd" NSS_WRAPPER_GROUP=/etc/group getent passwd "$uid" >/dev/null 2>&1; then
+    export LD_PRELOAD="libnss_wrapper.so${LD_PRELOAD:+ $LD_PRELOAD}" NSS_WRAPPER_PASSWD="$nss_dir/passwd" NSS_WRAPPER_GROUP=/etc/group
+    log "uid $uid has no passwd entry; it runs as openclaw through nss_wrapper"
+  else
+    log "warning: uid $uid has no passwd entry and nss_wrapper is not installed; os.userInfo() will fail"
+  fi
+fi
+
 run="$state/run"
 mkdir -p "$state" "$run"
 rm -f "$run"/*.pid

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildInstallArgs } from '../../manager/src/helm/helm-args.js';
-import { renderValues } from '../../manager/src/runtime/helm/render-values.js';
+import { postRendererFlags, renderValues } from '../../manager/src/runtime/helm/render-values.js';
 import { USER_LABEL, releaseName } from '../../manager/src/runtime/object-names.js';
 import { PLUGIN_DIRS, installPlugins, runHelm, type PluginHome } from '../../test/support/helm.js';
 import { kubectl, kubectlRun } from '../../test/support/kube.js';
@@ -84,7 +84,7 @@ export async function installReleases(c: ScaleCluster, namespace: string, userId
   const have = await releases(c, namespace);
   const todo = userIds.filter((u) => !have.has(releaseName(u)));
   const dir = mkdtempSync(path.join(tmpdir(), 'openclaw-bench-values-'));
-  const config = { imageRepository: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke', imageTag: 'bench', ingressEnabled: false, domainBase: 'openclaw.zazz.buzz' };
+  const config = { imageRepository: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke', imageTag: 'bench', ingressEnabled: false, gatewayApiEnabled: false, domainBase: 'openclaw.zazz.buzz' };
   const started = performance.now();
   let next = 0;
   let done = 0;
@@ -95,7 +95,7 @@ export async function installReleases(c: ScaleCluster, namespace: string, userId
       writeFileSync(valuesFile, JSON.stringify(renderValues({ userId, secrets: {} }, config)));
       const args = buildInstallArgs({
         release: releaseName(userId), chartDir: path.join(ROOT, 'chart'), namespace, baseValuesFiles: [], valuesFile,
-        postRenderer: 'openclaw-postrender', postRendererArgs: ['--ingress-enabled=false'], labels: { [USER_LABEL]: userId }, timeout: '5m',
+        postRenderer: 'openclaw-postrender', postRendererArgs: postRendererFlags(config), labels: { [USER_LABEL]: userId }, timeout: '5m',
       });
       let result = await runHelm(args, { env: c.helmEnv });
       // A rebuild of the plugin bundle (any test run does one) can make one render fail; it wrote nothing yet.

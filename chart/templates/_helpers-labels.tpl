@@ -17,3 +17,19 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/component: gateway
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
+
+{{/* openclaw.testSelectorLabels: the `helm test` pod's; not the gateway's selector, so no Service or policy of the instance selects it. */}}
+{{- define "openclaw.testSelectorLabels" -}}
+app.kubernetes.io/name: openclaw-test
+app.kubernetes.io/instance: {{ .Release.Name }}
+openclaw.ai/user: {{ include "openclaw.userId" . }}
+{{- end -}}
+
+{{/* openclaw.testLabels: the test selector labels plus the descriptive ones. */}}
+{{- define "openclaw.testLabels" -}}
+{{ include "openclaw.testSelectorLabels" . }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: test
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}

@@ -18,9 +18,9 @@ the manager, deploy-user.sh and a hand-run `helm install` all agree on them.
 {{- printf "%s-openclaw-data" (include "openclaw.userId" .) -}}
 {{- end -}}
 
-{{/* openclaw.host: the public host of the gateway when the Ingress is enabled. */}}
+{{/* openclaw.host: the public host of the gateway when it is exposed (see _helpers-exposure.tpl). */}}
 {{- define "openclaw.host" -}}
-{{- printf "%s.%s" (include "openclaw.userId" .) (required "ingress.domainBase is required when ingress.enabled is true" .Values.ingress.domainBase) -}}
+{{- printf "%s.%s" (include "openclaw.userId" .) (required "ingress.domainBase is required when ingress.enabled or gatewayApi.enabled is true" .Values.ingress.domainBase) -}}
 {{- end -}}
 
 {{/* openclaw.managerNamespace: where the manager runs; defaults to the release namespace. */}}

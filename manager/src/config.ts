@@ -29,7 +29,12 @@ export interface ManagerConfig {
   readonly imageTag: string;
   /** Public Ingress per gateway (OPENCLAW_INGRESS_ENABLED, default false). */
   readonly ingressEnabled: boolean;
-  /** Base domain of Ingress hosts `<userId>.<base>` (OPENCLAW_DOMAIN_BASE). */
+  /**
+   * Public HTTPRoute per gateway on the operator's Gateway (OPENCLAW_GATEWAY_API_ENABLED, default false;
+   * never with ingressEnabled). The Gateway is named in a values file (gatewayApi.parentRef, OPENCLAW_VALUES_FILES).
+   */
+  readonly gatewayApiEnabled: boolean;
+  /** Base domain of public hosts `<userId>.<base>` (OPENCLAW_DOMAIN_BASE). */
   readonly domainBase: string;
   /** Gateway WebSocket address; placeholders {userId} {service} {namespace}. */
   readonly gatewayUrlTemplate: string;
@@ -179,6 +184,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const vncMaxViewers = Number(vncMaxViewersText);
   if (!/^\d+$/.test(vncMaxViewersText) || vncMaxViewers < 1) problems.push(`OPENCLAW_VNC_MAX_VIEWERS must be a positive integer, got "${vncMaxViewersText}"`);
   const ingressEnabled = bool('OPENCLAW_INGRESS_ENABLED', false);
+  const gatewayApiEnabled = bool('OPENCLAW_GATEWAY_API_ENABLED', false);
+  if (ingressEnabled && gatewayApiEnabled) {
+    problems.push('OPENCLAW_INGRESS_ENABLED and OPENCLAW_GATEWAY_API_ENABLED are both true: expose gateways one way only');
+  }
   const idleStopAfterMs = idleStop(str('OPENCLAW_IDLE_STOP_AFTER', ''), problems);
   const valuesFiles = readableFiles('OPENCLAW_VALUES_FILES', str('OPENCLAW_VALUES_FILES', ''), problems);
 
@@ -194,6 +203,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     imageRepository,
     imageTag,
     ingressEnabled,
+    gatewayApiEnabled,
     domainBase,
     gatewayUrlTemplate,
     vncUrlTemplate,

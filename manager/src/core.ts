@@ -5,6 +5,7 @@ export { HttpError } from './errors/http-error.js';
 export { GatewayClient } from './gateway/gateway-client.js';
 export { GatewayError, GatewayUnavailable } from './gateway/gateway-errors.js';
 export type { FleetUpgradeRun } from './lifecycle/fleet-upgrades.js';
+export { GATEWAY_TOKEN_KEY, gatewayPodSelector, USER_LABEL } from './runtime/object-names.js';
 export { isValidUserId, USER_ID_RULE } from './validation/user-id.js';
 export { WhatsAppAlreadyLinked, WhatsAppLoginFailed } from './whatsapp/whatsapp-errors.js';
 export { MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS } from './whatsapp/whatsapp-login.js';

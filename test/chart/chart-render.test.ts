@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { findObject, renderChart, valuesFile, type K8sObject } from '../support/render-chart.js';
+import { findObject, renderChart, renderChartError, valuesFile, type K8sObject } from '../support/render-chart.js';
 import { helmBinary } from '../support/helm.js';
 
 const example = 'values/users/user-example.yaml';
+const gatewayApiOn = { gatewayApi: { enabled: true, parentRef: { name: 'external-http', namespace: 'gateway-infra', sectionName: 'https' } } };
 
 interface Scenario {
   readonly name: string;
@@ -12,14 +13,16 @@ interface Scenario {
   readonly browser: boolean;
   readonly networkPolicy: boolean;
   readonly ingress: boolean;
+  readonly gatewayApi: boolean;
 }
 
 const scenarios: readonly Scenario[] = [
-  { name: 'default values', files: [valuesFile({ userId: 'bob' })], userId: 'bob', browser: true, networkPolicy: true, ingress: false },
-  { name: 'user-example', files: [example], userId: 'alice', browser: true, networkPolicy: true, ingress: false },
-  { name: 'ingress on', files: [example, valuesFile({ ingress: { enabled: true } })], userId: 'alice', browser: true, networkPolicy: true, ingress: true },
-  { name: 'browser off', files: [example, valuesFile({ browser: { enabled: false } })], userId: 'alice', browser: false, networkPolicy: true, ingress: false },
-  { name: 'NetworkPolicy off', files: [example, valuesFile({ networkPolicy: { enabled: false } })], userId: 'alice', browser: true, networkPolicy: false, ingress: false },
+  { name: 'default values', files: [valuesFile({ userId: 'bob' })], userId: 'bob', browser: true, networkPolicy: true, ingress: false, gatewayApi: false },
+  { name: 'user-example', files: [example], userId: 'alice', browser: true, networkPolicy: true, ingress: false, gatewayApi: false },
+  { name: 'ingress on', files: [example, valuesFile({ ingress: { enabled: true } })], userId: 'alice', browser: true, networkPolicy: true, ingress: true, gatewayApi: false },
+  { name: 'gateway API on', files: [example, valuesFile(gatewayApiOn)], userId: 'alice', browser: true, networkPolicy: true, ingress: false, gatewayApi: true },
+  { name: 'browser off', files: [example, valuesFile({ browser: { enabled: false } })], userId: 'alice', browser: false, networkPolicy: true, ingress: false, gatewayApi: false },
+  { name: 'NetworkPolicy off', files: [example, valuesFile({ networkPolicy: { enabled: false } })], userId: 'alice', browser: true, networkPolicy: false, ingress: false, gatewayApi: false },
 ];
 
 function podSpec(objects: readonly K8sObject[]) {
@@ -27,14 +30,16 @@ function podSpec(objects: readonly K8sObject[]) {
 }
 
 describe.each(scenarios)('chart render: $name', (s) => {
-  const render = () => renderChart(s.files);
+  // The release's own objects; the `helm test` hook has its own tests below.
+  const render = () => renderChart(s.files, ['--skip-tests']);
   const full = `${s.userId}-openclaw`;
 
   it('renders exactly the expected objects with the expected names', async () => {
     const objects = await render();
     const expected = ['Deployment', 'Service', 'Secret', 'ConfigMap', 'PersistentVolumeClaim'];
     if (s.networkPolicy) expected.push('NetworkPolicy');
-    if (s.ingress) expected.push('Ingress', 'ManagedCertificate');
+    if (s.ingress) expected.push('Ingress', 'ManagedCertificate', 'BackendConfig', 'FrontendConfig');
+    if (s.gatewayApi) expected.push('HTTPRoute', 'GCPBackendPolicy', 'HealthCheckPolicy');
     expect(objects.map((o) => o.kind).sort()).toEqual([...expected].sort());
     for (const o of objects) {
       const name = o.kind === 'PersistentVolumeClaim' ? `${s.userId}-openclaw-data` : full;
@@ -100,11 +105,14 @@ describe.each(scenarios)('chart render: $name', (s) => {
     else expect(shm).toBeUndefined();
   });
 
-  it('exposes a ClusterIP Service only', async () => {
+  it('exposes a ClusterIP Service only, pointing the Ingress\'s load balancer at the BackendConfig when there is one', async () => {
     const service = findObject(await render(), 'Service');
     expect(service.spec.type).toBe('ClusterIP');
     const ports = service.spec.ports.map((p: { port: number }) => p.port);
     expect(ports).toEqual(s.browser ? [18789, 6080] : [18789]);
+    const backendConfig = service.metadata.annotations?.['cloud.google.com/backend-config'];
+    if (s.ingress) expect(JSON.parse(backendConfig ?? '')).toEqual({ ports: { gateway: full } });
+    else expect(service.metadata.annotations).toBeUndefined();
   });
 
   it('admits only the manager and keeps egress off the metadata server and private ranges', async () => {
@@ -116,31 +124,163 @@ describe.each(scenarios)('chart render: $name', (s) => {
     const policy = findObject(objects, 'NetworkPolicy');
     expect(policy.spec.podSelector.matchLabels['openclaw.ai/user']).toBe(s.userId);
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    const [managerRule, ...rest] = policy.spec.ingress;
+    const [managerRule, testRule, ...rest] = policy.spec.ingress;
     expect(managerRule.from).toEqual([{
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'openclaw-manager' } },
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openclaw' } },
     }]);
     expect(managerRule.ports.map((p: { port: number }) => p.port)).toEqual(s.browser ? [18789, 6080] : [18789]);
-    // Only the public Ingress adds the load balancer's ranges, and only to the gateway port.
-    expect(rest.length).toBe(s.ingress ? 1 : 0);
+    // The release's own `helm test` pod, on the gateway port only.
+    expect(testRule).toEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'openclaw-test', 'app.kubernetes.io/instance': 'alice', 'openclaw.ai/user': s.userId } } }],
+      ports: [{ port: 18789, protocol: 'TCP' }],
+    });
+    // Only a public gateway adds the load balancer's ranges, and only to the gateway port.
+    expect(rest).toEqual(s.ingress || s.gatewayApi
+      ? [{ from: [{ ipBlock: { cidr: '130.211.0.0/22' } }, { ipBlock: { cidr: '35.191.0.0/16' } }], ports: [{ port: 18789, protocol: 'TCP' }] }]
+      : []);
     const egressBlock = policy.spec.egress.flatMap((r: { to?: { ipBlock?: { cidr: string; except: string[] } }[] }) => r.to ?? []).find((t: { ipBlock?: unknown }) => t.ipBlock);
     expect(egressBlock.ipBlock.cidr).toBe('0.0.0.0/0');
     expect(egressBlock.ipBlock.except).toEqual(expect.arrayContaining(['169.254.169.254/32', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']));
   });
 
-  it('creates the Ingress and ManagedCertificate only when enabled, for <userId>.<domainBase>', async () => {
+  it('creates the Ingress, its certificate, redirect and backend settings only with ingress, for <userId>.<domainBase>', async () => {
     const objects = await render();
     const ingresses = objects.filter((o) => o.kind === 'Ingress');
-    const certificates = objects.filter((o) => o.kind === 'ManagedCertificate');
-    expect(ingresses).toHaveLength(s.ingress ? 1 : 0);
-    expect(certificates).toHaveLength(s.ingress ? 1 : 0);
+    for (const kind of ['Ingress', 'ManagedCertificate', 'BackendConfig', 'FrontendConfig']) {
+      expect(objects.filter((o) => o.kind === kind), kind).toHaveLength(s.ingress ? 1 : 0);
+    }
     if (!s.ingress) return;
     const host = `${s.userId}.openclaw.zazz.buzz`;
     expect(ingresses[0]?.spec.rules[0].host).toBe(host);
-    expect(ingresses[0]?.metadata.annotations?.['networking.gke.io/managed-certificates']).toBe(full);
-    expect(certificates[0]?.apiVersion).toBe('networking.gke.io/v1');
-    expect(certificates[0]?.spec.domains).toEqual([host]);
+    expect(ingresses[0]?.spec.rules[0].http.paths[0].backend.service).toEqual({ name: full, port: { name: 'gateway' } });
+    expect(ingresses[0]?.metadata.annotations).toMatchObject({ 'networking.gke.io/managed-certificates': full, 'networking.gke.io/v1beta1.FrontendConfig': full });
+    const certificate = findObject(objects, 'ManagedCertificate');
+    expect(certificate.apiVersion).toBe('networking.gke.io/v1');
+    expect(certificate.spec.domains).toEqual([host]);
+    const frontend = findObject(objects, 'FrontendConfig');
+    expect(frontend.apiVersion).toBe('networking.gke.io/v1beta1');
+    expect(frontend.spec).toEqual({ redirectToHttps: { enabled: true, responseCodeName: 'PERMANENT_REDIRECT' } });
+    const backend = findObject(objects, 'BackendConfig');
+    expect(backend.apiVersion).toBe('cloud.google.com/v1');
+    expect(backend.spec).toEqual({
+      timeoutSec: 3600,
+      connectionDraining: { drainingTimeoutSec: 30 },
+      healthCheck: { type: 'HTTP', requestPath: '/healthz', port: 18789, checkIntervalSec: 15, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 2 },
+    });
+  });
+
+  it('creates the HTTPRoute on the operator\'s Gateway and its GKE policies only with gatewayApi', async () => {
+    const objects = await render();
+    for (const kind of ['HTTPRoute', 'GCPBackendPolicy', 'HealthCheckPolicy']) {
+      expect(objects.filter((o) => o.kind === kind), kind).toHaveLength(s.gatewayApi ? 1 : 0);
+    }
+    if (!s.gatewayApi) return;
+    const route = findObject(objects, 'HTTPRoute');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'external-http', namespace: 'gateway-infra', sectionName: 'https' }],
+      hostnames: [`${s.userId}.openclaw.zazz.buzz`],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: full, port: 18789 }] }],
+    });
+    const service = { group: '', kind: 'Service', name: full };
+    const backend = findObject(objects, 'GCPBackendPolicy');
+    expect(backend.apiVersion).toBe('networking.gke.io/v1');
+    expect(backend.spec).toEqual({ default: { timeoutSec: 3600, connectionDraining: { drainingTimeoutSec: 30 } }, targetRef: service });
+    const health = findObject(objects, 'HealthCheckPolicy');
+    expect(health.apiVersion).toBe('networking.gke.io/v1');
+    expect(health.spec).toEqual({
+      default: {
+        checkIntervalSec: 15, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 2,
+        config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: 18789, requestPath: '/healthz' } },
+      },
+      targetRef: service,
+    });
+  });
+});
+
+describe('chart render: the helm test hook', () => {
+  const hooks = async (files: readonly string[]) => (await renderChart(files)).filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+
+  it('is a hardened pod on the instance image that asks the gateway for health through the Service with the token', async () => {
+    const [policy, pod] = await hooks([example]);
+    expect(policy?.kind).toBe('NetworkPolicy');
+    expect(pod?.kind).toBe('Pod');
+    expect(pod?.metadata.name).toBe('alice-openclaw-test');
+    expect(pod?.metadata.labels).toMatchObject({ 'openclaw.ai/user': 'alice', 'app.kubernetes.io/name': 'openclaw-test', 'app.kubernetes.io/component': 'test' });
+    // Never selected by the instance's Service or NetworkPolicy (app.kubernetes.io/name differs).
+    expect(pod?.metadata.labels?.['app.kubernetes.io/name']).not.toBe('openclaw');
+    const spec = pod?.spec;
+    expect(spec.restartPolicy).toBe('Never');
+    expect(spec.automountServiceAccountToken).toBe(false);
+    const [container] = spec.containers;
+    expect(container.image).toBe('us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:latest');
+    expect(container.command.slice(0, 3)).toEqual(['node', '--input-type=module', '--eval']);
+    expect(container.command[3]).toContain("send('health', 'health', {})");
+    expect(container.env).toEqual([
+      { name: 'GATEWAY_URL', value: 'ws://alice-openclaw.openclaw.svc:18789' },
+      { name: 'OPENCLAW_GATEWAY_TOKEN', valueFrom: { secretKeyRef: { name: 'alice-openclaw', key: 'OPENCLAW_GATEWAY_TOKEN' } } },
+    ]);
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'ephemeral-storage', 'memory']);
+  });
+
+  it("has its own policy: DNS and the instance's gateway port, nothing in", async () => {
+    const [policy] = await hooks([example]);
+    expect(policy?.metadata.annotations?.['helm.sh/hook-weight']).toBe('-1');
+    expect(policy?.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'openclaw-test', 'app.kubernetes.io/instance': 'alice', 'openclaw.ai/user': 'alice' });
+    expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy?.spec.ingress).toBeUndefined();
+    expect(policy?.spec.egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'openclaw', 'app.kubernetes.io/instance': 'alice', 'openclaw.ai/user': 'alice' } } }],
+      ports: [{ port: 18789, protocol: 'TCP' }],
+    });
+  });
+
+  it('schedules like the instance (nodeSelector, tolerations)', async () => {
+    const placement = { nodeSelector: { pool: 'users' }, tolerations: [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }] };
+    const [, pod] = await hooks([example, valuesFile(placement)]);
+    expect(pod?.spec.nodeSelector).toEqual(placement.nodeSelector);
+    expect(pod?.spec.tolerations).toEqual(placement.tolerations);
+  });
+});
+
+describe('chart render: public exposure', () => {
+  it('is off by default: no Ingress and no HTTPRoute in the output', async () => {
+    const result = await execa(helmBinary(), ['template', 'alice', 'chart', '-f', example]);
+    expect(result.stdout.match(/^kind: Ingress$/gm)).toBeNull();
+    expect(result.stdout.match(/^kind: HTTPRoute$/gm)).toBeNull();
+    expect(result.stdout).toMatch(/^kind: Service$/m);
+  });
+
+  it('takes the backend timeout and draining from values, in both modes', async () => {
+    const tuned = { ingress: { timeoutSec: 86400, drainingTimeoutSec: 10 } };
+    const ingress = await renderChart([example, valuesFile({ ...tuned, ingress: { ...tuned.ingress, enabled: true } })]);
+    expect(findObject(ingress, 'BackendConfig').spec).toMatchObject({ timeoutSec: 86400, connectionDraining: { drainingTimeoutSec: 10 } });
+    const route = await renderChart([example, valuesFile({ ...tuned, ...gatewayApiOn })]);
+    expect(findObject(route, 'GCPBackendPolicy').spec.default).toEqual({ timeoutSec: 86400, connectionDraining: { drainingTimeoutSec: 10 } });
+  });
+
+  it.each([
+    ['nothing public', {}, undefined],
+    ['ingress', { ingress: { enabled: true } }, 'Public endpoint: https://alice.openclaw.zazz.buzz (the Google-managed certificate can take up to an hour).'],
+    ['the Gateway API', gatewayApiOn, 'Public endpoint: https://alice.openclaw.zazz.buzz through Gateway gateway-infra/external-http.'],
+  ])('names the public endpoint in NOTES.txt: %s', async (_name, values, line) => {
+    const result = await execa(helmBinary(), ['install', 'alice-openclaw', 'chart', '-n', 'openclaw', '--dry-run=client', '-f', example, '-f', valuesFile(values)]);
+    const notes = result.stdout.slice(result.stdout.indexOf('NOTES:')).split('\n');
+    expect(notes.filter((l) => l.startsWith('Public endpoint'))).toEqual(line === undefined ? [] : [line]);
+  });
+
+  it('attaches to a Gateway in the release namespace and every listener when only its name is given', async () => {
+    const route = findObject(await renderChart([example, valuesFile({ gatewayApi: { enabled: true, parentRef: { name: 'shared' } } })]), 'HTTPRoute');
+    expect(route.spec.parentRefs).toEqual([{ name: 'shared' }]);
+  });
+
+  it.each([
+    ['both ways in at once', { ingress: { enabled: true }, ...gatewayApiOn }, 'ingress.enabled and gatewayApi.enabled are both true: expose the gateway one way only (set one of them to false)'],
+    ['the Gateway API without a Gateway', { gatewayApi: { enabled: true } }, 'gatewayApi.parentRef.name is required when gatewayApi.enabled is true: name the Gateway to attach the route to'],
+  ])('refuses %s with a message naming the values', async (_name, values, message) => {
+    expect(await renderChartError([example, valuesFile(values)])).toContain(message);
   });
 });
 
@@ -208,6 +348,33 @@ describe('chart render: secrets, config and data', () => {
     expect(notes).toContain('kubectl get pods -n openclaw -l openclaw.ai/user=alice');
     expect(notes).not.toContain(token);
     expect(notes).not.toContain('sk-ant-replace-me');
+  });
+});
+
+describe('chart render: podSecurity.arbitraryUid (values/openshift.yaml)', () => {
+  const openshift = [example, 'values/openshift.yaml'];
+  // Any of the three, at any depth of any object, hooks included: OpenShift's admission rejects a
+  // pod that names a uid outside the namespace's range.
+  const fixedIdentity = /"(runAsUser|runAsGroup|fsGroup)":/;
+
+  it.each([
+    { name: 'user-example', files: [example], fixed: true },
+    { name: 'user-example + values/openshift.yaml', files: openshift, fixed: false },
+    { name: 'openshift with the browser off', files: [...openshift, valuesFile({ browser: { enabled: false } })], fixed: false },
+  ])('$name renders a fixed runAsUser, runAsGroup or fsGroup: $fixed', async ({ files, fixed }) => {
+    expect(fixedIdentity.test(JSON.stringify(await renderChart(files)))).toBe(fixed);
+  });
+
+  it('keeps runAsNonRoot, no privilege escalation, drop ALL, RuntimeDefault seccomp and the read-only root', async () => {
+    const pod = podSpec(await renderChart(openshift, ['--skip-tests']));
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+    const [c] = pod.containers;
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    // A uid without a passwd entry gets its home from here, on the volume.
+    expect(c.env).toContainEqual({ name: 'HOME', value: '/data/home' });
   });
 });
 

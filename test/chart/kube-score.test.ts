@@ -1,6 +1,6 @@
 // kube-score, the pinned build (scripts/install-kube-score), on everything the project deploys: the
-// user chart with each chart/ci values file, the warm-capacity chart with both parts on, and the
-// manager's manifests. Every finding is either fixed or in ACCEPTED with the reason; a finding not
+// user chart (its helm test pod too) with each chart/ci values file, the warm-capacity chart with
+// both parts on, and the manager's manifests. Every finding is either fixed or in ACCEPTED with the reason; a finding not
 // listed fails, and so does a listed one that no longer occurs (the list never outlives its reason).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -23,22 +23,22 @@ interface Accepted {
 const ACCEPTED: readonly Accepted[] = [
   {
     check: 'container-security-context-user-group-id',
-    objects: /^Deployment\/(ci-[a-z]+-openclaw|openclaw-manager)$/,
+    objects: /^(Deployment\/(ci-[a-z-]+-openclaw|openclaw-manager)|Pod\/ci-[a-z-]+-openclaw-test)$/,
     reason: 'uid/gid 1000 is the images\' own user (node); kube-score wants above 10000. Both run non-root, every capability dropped, read-only root',
   },
   {
     check: 'container-image-tag',
-    objects: /^Deployment\/(ci-[a-z]+-openclaw|openclaw-manager)$/,
-    reason: 'the default tag is `latest` until images are pinned to the chart\'s appVersion; operators set image.tag (OPENCLAW_IMAGE_TAG for the manager\'s instances)',
+    objects: /^(Deployment\/(ci-[a-z-]+-openclaw|openclaw-manager)|Pod\/ci-[a-z-]+-openclaw-test)$/,
+    reason: 'the default tag is `latest` until images are pinned to the chart\'s appVersion; operators set image.tag (OPENCLAW_IMAGE_TAG for the manager\'s instances); the helm test pod runs the instance\'s image',
   },
   {
     check: 'deployment-strategy',
-    objects: /^Deployment\/ci-[a-z]+-openclaw$/,
+    objects: /^Deployment\/ci-[a-z-]+-openclaw$/,
     reason: 'Recreate on purpose: the data volume is ReadWriteOnce and two gateways must never share one state directory',
   },
   {
     check: 'deployment-replicas',
-    objects: /^Deployment\/(ci-[a-z]+-openclaw|openclaw-manager)$/,
+    objects: /^Deployment\/(ci-[a-z-]+-openclaw|openclaw-manager)$/,
     reason: 'one gateway per user by design; one manager until it scales out',
   },
   {
@@ -77,6 +77,8 @@ function findings(scored: readonly ScoredObject[]): { check: string; object: str
   );
 }
 
+const ciValues = readdirSync(path.join(ROOT, 'chart/ci')).filter((f) => f.endsWith('-values.yaml'));
+
 describe('kube-score on everything the project deploys', () => {
   let kubeScore: string;
   const work = mkdtempSync(path.join(tmpdir(), 'openclaw-kube-score-'));
@@ -90,7 +92,7 @@ describe('kube-score on everything the project deploys', () => {
       writeFileSync(file, rendered.stdout);
       return file;
     };
-    for (const values of readdirSync(path.join(ROOT, 'chart/ci')).filter((f) => f.endsWith('-values.yaml'))) {
+    for (const values of ciValues) {
       sets[`chart with ${values}`] = [await template(`ci-${values.replace('-values.yaml', '')}`, 'chart', `chart/ci/${values}`)];
     }
     const warm = path.join(work, 'warm-values.yaml');
@@ -120,7 +122,7 @@ describe('kube-score on everything the project deploys', () => {
         else unexpected.push(`${name}: ${finding.text}`);
       }
     }
-    expect(Object.keys(sets)).toHaveLength(5);
+    expect(Object.keys(sets)).toHaveLength(ciValues.length + 2);
     expect(unexpected).toEqual([]);
     expect(ACCEPTED.filter((a) => !seen.has(a)).map((a) => `${a.check} ${a.objects}`), 'accepted findings that no longer occur').toEqual([]);
   });

@@ -10,10 +10,11 @@ import { installPlugins, PLUGIN_DIRS, runHelm, type PluginHome } from '../suppor
 const template = ['template', 'alice', 'chart', '-f', 'values/users/user-example.yaml', '--set', 'gatewayToken=test-token-0123456789abcdefghijklmnop'];
 const postRender = ['--post-renderer', 'openclaw-postrender'];
 const ingressOn = ['--set', 'ingress.enabled=true'];
-const ingressLines = [
-  'openclaw-postrender: Ingress/alice-openclaw: Ingress is not allowed while ingress is disabled (pass --post-renderer-args --ingress-enabled=true) (rule ingress-disabled)',
-  'openclaw-postrender: ManagedCertificate/alice-openclaw: ManagedCertificate is not allowed while ingress is disabled (pass --post-renderer-args --ingress-enabled=true) (rule ingress-disabled)',
-];
+const gatewayApiOn = ['--set', 'gatewayApi.enabled=true', '--set', 'gatewayApi.parentRef.name=external-http'];
+const refusal = (kind: string, disabled: string, flag: string) =>
+  `openclaw-postrender: ${kind}/alice-openclaw: ${kind} is not allowed while ${disabled} (pass --post-renderer-args ${flag}) (rule public-exposure)`;
+const ingressLines = ['Ingress', 'ManagedCertificate', 'BackendConfig', 'FrontendConfig'].map((kind) => refusal(kind, 'ingress is disabled', '--ingress-enabled=true'));
+const gatewayApiLines = ['HTTPRoute', 'GCPBackendPolicy', 'HealthCheckPolicy'].map((kind) => refusal(kind, 'the Gateway API is disabled', '--gateway-api-enabled=true'));
 
 describe('openclaw-postrender under helm', () => {
   let helm: PluginHome;
@@ -51,11 +52,22 @@ describe('openclaw-postrender under helm', () => {
     expect(parseManifests(rendered.stdout)).toEqual(parseManifests(plain.stdout));
   });
 
+  it('passes the values/openshift.yaml render (no runAsUser, runAsGroup or fsGroup) through unchanged', async () => {
+    const openshift = [...template, '-f', 'values/openshift.yaml'];
+    const plain = await run(openshift);
+    const rendered = await runReporting([...openshift, ...postRender]);
+    expect(rendered.exitCode, rendered.stderr).toBe(0);
+    expect(rendered.report).toBe('');
+    expect(rendered.stdout).not.toMatch(/runAsUser|runAsGroup|fsGroup:/);
+    expect(parseManifests(rendered.stdout)).toEqual(parseManifests(plain.stdout));
+  });
+
   it('adds --post-renderer-args --label=team=x to every object', async () => {
     const r = await run([...template, ...postRender, '--post-renderer-args', '--label=team=x']);
     expect(r.exitCode, r.stderr).toBe(0);
     const docs = parseManifests(r.stdout);
-    expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PersistentVolumeClaim', 'Secret', 'Service']);
+    // The `helm test` hooks (a NetworkPolicy and a Pod) go through the post-renderer too.
+    expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'NetworkPolicy', 'PersistentVolumeClaim', 'Pod', 'Secret', 'Service']);
     for (const doc of docs) expect((doc.metadata as { labels: object }).labels, String(doc.kind)).toHaveProperty('team', 'x');
   });
 
@@ -77,10 +89,29 @@ describe('openclaw-postrender under helm', () => {
     expect(stderr).toContain('plugin "openclaw-postrender" exited with error');
   });
 
-  it('renders the Ingress and ManagedCertificate with --ingress-enabled=true', async () => {
+  it('renders the Ingress, ManagedCertificate, BackendConfig and FrontendConfig with --ingress-enabled=true', async () => {
     const r = await run([...template, ...ingressOn, ...postRender, '--post-renderer-args', '--ingress-enabled=true']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(parseManifests(r.stdout).map((d) => d.kind)).toEqual(expect.arrayContaining(['Ingress', 'ManagedCertificate', 'NetworkPolicy']));
+    expect(parseManifests(r.stdout).map((d) => d.kind)).toEqual(expect.arrayContaining(['Ingress', 'ManagedCertificate', 'BackendConfig', 'FrontendConfig', 'NetworkPolicy']));
+  });
+
+  it('refuses gatewayApi enabled in values without --gateway-api-enabled=true, --ingress-enabled=true notwithstanding', async () => {
+    for (const args of [[], ['--post-renderer-args', '--ingress-enabled=true']]) {
+      const r = await runReporting([...template, ...gatewayApiOn, ...postRender, ...args]);
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stdout).toBe('');
+      const lines = r.report.split('\n');
+      for (const line of gatewayApiLines) expect(lines).toContain(line);
+      expect(r.report).toMatch(/^openclaw-postrender: \d+ policy violation\(s\); nothing rendered$/m);
+    }
+  });
+
+  it('renders the HTTPRoute, GCPBackendPolicy and HealthCheckPolicy with --gateway-api-enabled=true', async () => {
+    const r = await run([...template, ...gatewayApiOn, ...postRender, '--post-renderer-args', '--gateway-api-enabled=true']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const kinds = parseManifests(r.stdout).map((d) => d.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['HTTPRoute', 'GCPBackendPolicy', 'HealthCheckPolicy', 'NetworkPolicy']));
+    expect(kinds).not.toContain('Ingress');
   });
 
   it('refuses a render without the NetworkPolicy', async () => {

@@ -17,7 +17,7 @@ describe('values schema', () => {
     expect(result.exitCode).toBe(0);
   });
 
-  it.each(['default-values.yaml', 'ingress-values.yaml', 'browser-off-values.yaml'])('accepts chart/ci/%s', async (file) => {
+  it.each(['default-values.yaml', 'ingress-values.yaml', 'gateway-api-values.yaml', 'browser-off-values.yaml'])('accepts chart/ci/%s', async (file) => {
     const objects = await renderChart([`chart/ci/${file}`]);
     expect(objects.some((o) => o.kind === 'Deployment')).toBe(true);
   });
@@ -43,7 +43,13 @@ describe('values schema', () => {
     ['a privileged port', { userId: 'alice', gateway: { port: 80 } }, "at '/gateway/port': minimum: got 80, want 1,024"],
     ['an invalid domain base', { userId: 'alice', ingress: { enabled: true, domainBase: 'not a domain' } }, "at '/ingress/domainBase'"],
     ['a bad CIDR', { userId: 'alice', networkPolicy: { egress: { deniedCidrs: ['10.0.0.0/33'] } } }, "at '/networkPolicy/egress/deniedCidrs/0'"],
+    ['a backend timeout of 0 s', { userId: 'alice', ingress: { timeoutSec: 0 } }, "at '/ingress/timeoutSec': minimum: got 0, want 1"],
+    ['a draining timeout over an hour', { userId: 'alice', ingress: { drainingTimeoutSec: 3601 } }, "at '/ingress/drainingTimeoutSec': maximum: got 3,601, want 3,600"],
+    ['gatewayApi.enabled not a boolean', { userId: 'alice', gatewayApi: { enabled: 'yes' } }, "at '/gatewayApi/enabled': got string, want boolean"],
+    ['a Gateway namespace that is not a DNS label', { userId: 'alice', gatewayApi: { parentRef: { namespace: 'Gateway_Infra' } } }, "at '/gatewayApi/parentRef/namespace': 'Gateway_Infra' does not match pattern"],
+    ['an unknown key under gatewayApi.parentRef', { userId: 'alice', gatewayApi: { parentRef: { port: 443 } } }, "at '/gatewayApi/parentRef': additional properties 'port' not allowed"],
     ['a pull policy outside the enum', { userId: 'alice', image: { pullPolicy: 'Sometimes' } }, "at '/image/pullPolicy'"],
+    ['podSecurity.arbitraryUid not a boolean', { userId: 'alice', podSecurity: { arbitraryUid: 'yes' } }, "at '/podSecurity/arbitraryUid': got string, want boolean"],
   ];
 
   it.each(rows)('rejects %s, naming the field', async (_name, values, message) => {

@@ -1,14 +1,28 @@
 // chart-testing against the real control plane, for every chart/ci/*-values.yaml: install through the
 // post-renderer and wait, upgrade rolls the pod, uninstall keeps the data volume, a re-install adopts
-// it, purge deletes it.
+// it, purge deletes it. The public modes' objects (ingress-values, gateway-api-values) are checked by
+// the API server against their CRDs: the test cluster's copies of GKE's and Gateway API's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PLUGIN_DIRS, installPlugins, runHelm, type PluginHome } from '../support/helm.js';
-import { createNamespace, deleteNamespace, getObject, kubectl, waitFor } from '../support/kube.js';
-import { parseManifests } from '../support/render-chart.js';
+import { createNamespace, deleteNamespace, getObject, kubectl, kubectlRun, waitFor } from '../support/kube.js';
+import { parseManifests, type K8sObject } from '../support/render-chart.js';
 
 const ciFiles = readdirSync('chart/ci').filter((f) => f.endsWith('-values.yaml')).sort();
+
+interface CiValues { userId: string; ingress?: { enabled?: boolean }; gatewayApi?: { enabled?: boolean } }
+
+function ciValues(file: string): CiValues {
+  return parse(readFileSync(`chart/ci/${file}`, 'utf8')) as CiValues;
+}
+
+/** The post-renderer's opt-ins for what the values file exposes, as deploy-user.sh passes them. */
+function rendererArgs(values: CiValues): string[] {
+  return ['--post-renderer', 'openclaw-postrender',
+    '--post-renderer-args', `--ingress-enabled=${values.ingress?.enabled === true}`,
+    '--post-renderer-args', `--gateway-api-enabled=${values.gatewayApi?.enabled === true}`];
+}
 
 interface Named { metadata: { name: string; uid: string } }
 interface DeploymentStatus { status?: { conditions?: { type: string; status: string }[] } }
@@ -26,13 +40,12 @@ afterAll(async () => {
 });
 
 describe.each(ciFiles)('chart/ci/%s on a real cluster', (file) => {
-  const values = parse(readFileSync(`chart/ci/${file}`, 'utf8')) as { userId: string; ingress?: { enabled?: boolean } };
+  const values = ciValues(file);
   const user = values.userId;
   const release = `${user}-openclaw`;
   const pvc = `${user}-openclaw-data`;
   const helmArgs = (verb: string, extra: readonly string[] = []) => [
-    verb, release, 'chart', '--namespace', namespace, '-f', `chart/ci/${file}`,
-    '--post-renderer', 'openclaw-postrender', '--post-renderer-args', `--ingress-enabled=${values.ingress?.enabled === true}`,
+    verb, release, 'chart', '--namespace', namespace, '-f', `chart/ci/${file}`, ...rendererArgs(values),
     '--wait', '--timeout', '4m', ...extra,
   ];
   const helm = async (args: readonly string[]) => {
@@ -101,13 +114,33 @@ function kindWithGroup(kind: string, apiVersion: string): string {
 }
 
 describe('admission', () => {
-  it.each(ciFiles)('helm template chart/ci/%s | kubectl apply --dry-run=server passes admission', async (file) => {
-    const values = parse(readFileSync(`chart/ci/${file}`, 'utf8')) as { ingress?: { enabled?: boolean } };
-    const rendered = await runHelm(['template', 'dry', 'chart', '--namespace', namespace, '-f', `chart/ci/${file}`,
-      '--post-renderer', 'openclaw-postrender', '--post-renderer-args', `--ingress-enabled=${values.ingress?.enabled === true}`], { env: plugins.env });
+  const render = async (file: string): Promise<string> => {
+    const rendered = await runHelm(['template', 'dry', 'chart', '--namespace', namespace, '-f', `chart/ci/${file}`, ...rendererArgs(ciValues(file))], { env: plugins.env });
     expect(rendered.exitCode, rendered.stderr).toBe(0);
-    const out = await kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], { input: rendered.stdout });
+    return rendered.stdout;
+  };
+
+  it.each(ciFiles)('helm template chart/ci/%s | kubectl apply --dry-run=server passes admission', async (file) => {
+    const rendered = await render(file);
+    const out = await kubectl(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], { input: rendered });
     const applied = out.split('\n').filter((l) => l.includes('(server dry run)'));
-    expect(applied.length).toBe(parseManifests(rendered.stdout).length);
+    expect(applied.length).toBe(parseManifests(rendered).length);
+  });
+
+  // The acceptance above means something only if the API server checks these kinds' fields.
+  it.each([
+    ['ingress-values.yaml', 'BackendConfig', (o: K8sObject): void => { o.spec.timeoutSec = '1h'; }, 'spec.timeoutSec'],
+    ['ingress-values.yaml', 'FrontendConfig', (o: K8sObject): void => { o.spec.redirectToHttps.responseCodeName = 'MOVED'; }, 'spec.redirectToHttps.responseCodeName'],
+    ['gateway-api-values.yaml', 'HTTPRoute', (o: K8sObject): void => { o.spec.hostnames = ['not a host']; }, 'spec.hostnames[0]'],
+    ['gateway-api-values.yaml', 'GCPBackendPolicy', (o: K8sObject): void => { o.spec.default.connectionDraining.drainingTimeoutSec = 7200; }, 'spec.default.connectionDraining.drainingTimeoutSec'],
+    ['gateway-api-values.yaml', 'HealthCheckPolicy', (o: K8sObject): void => { o.spec.default.config.type = 'FTP'; }, 'spec.default.config.type'],
+  ] as const)('from chart/ci/%s: the API server refuses %s with a field of the wrong shape', async (file, kind, breakIt, field) => {
+    const object = parseManifests(await render(file)).find((o) => o.kind === kind);
+    expect(object, kind).toBeDefined();
+    if (!object) return;
+    breakIt(object);
+    const result = await kubectlRun(['apply', '--dry-run=server', '-n', namespace, '-f', '-'], { input: JSON.stringify(object) });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(field);
   });
 });

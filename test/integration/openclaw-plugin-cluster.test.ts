@@ -10,11 +10,16 @@ import { createNamespace, deleteNamespace, kubectl, waitFor } from '../support/k
 
 const TOKEN = 'gateway-token-for-the-direct-mode-test';
 
-function pod(user: string, options: { schedulable: boolean }): string {
+/** A user's gateway pod, or (component "test") the chart's `helm test` pod, which carries the user label too. */
+function pod(user: string, options: { schedulable: boolean; component?: 'gateway' | 'test' }): string {
+  const component = options.component ?? 'gateway';
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `${user}-openclaw-0`, labels: { 'openclaw.ai/user': user, 'app.kubernetes.io/name': 'openclaw' } },
+    metadata: {
+      name: component === 'gateway' ? `${user}-openclaw-0` : `${user}-openclaw-test`,
+      labels: { 'openclaw.ai/user': user, 'app.kubernetes.io/name': component === 'gateway' ? 'openclaw' : 'openclaw-test', 'app.kubernetes.io/component': component },
+    },
     spec: {
       ...(options.schedulable ? { nodeName: 'kwok-node-0' } : { nodeSelector: { 'openclaw.test/none': 'true' } }),
       containers: [{ name: 'gateway', image: 'example.invalid/openclaw:test' }],
@@ -34,6 +39,7 @@ describe('helm openclaw direct mode on the test cluster', () => {
     [namespace, plugins] = await Promise.all([createNamespace('oc-direct'), installPlugins([PLUGIN_DIRS.openclaw])]);
     const objects = [
       pod('alice', { schedulable: true }),
+      pod('bob', { schedulable: true, component: 'test' }),
       secret('alice', { OPENCLAW_GATEWAY_TOKEN: TOKEN, ANTHROPIC_API_KEY: 'sk-test' }),
       pod('carol', { schedulable: true }),
       secret('carol', { ANTHROPIC_API_KEY: 'sk-test' }),
@@ -42,9 +48,9 @@ describe('helm openclaw direct mode on the test cluster', () => {
       secret('erin', { OPENCLAW_GATEWAY_TOKEN: TOKEN }),
     ];
     for (const object of objects) await kubectl(['apply', '-n', namespace, '-f', '-'], { input: object });
-    await waitFor('alice, carol and dave Ready on the kwok node', async () => {
+    await waitFor("alice, carol and dave Ready on the kwok node, and bob's test pod", async () => {
       const out = await kubectl(['get', 'pods', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end}']);
-      return ['alice', 'carol', 'dave'].every((u) => out.includes(`${u}-openclaw-0=True`)) ? true : undefined;
+      return ['alice-openclaw-0', 'carol-openclaw-0', 'dave-openclaw-0', 'bob-openclaw-test'].every((p) => out.includes(`${p}=True`)) ? true : undefined;
     });
   });
 
@@ -65,6 +71,7 @@ describe('helm openclaw direct mode on the test cluster', () => {
   });
 
   it.each([
+    // bob has only a ready `helm test` pod, which is not the instance.
     { user: 'bob', step: 'pod', message: `No pod labelled openclaw.ai/user=bob in namespace NS: is the instance installed (and scaled up)?` },
     { user: 'erin', step: 'pod', message: 'No ready pod for user erin in namespace NS: erin-openclaw-0 is Pending' },
     { user: 'dave', step: 'token', message: 'No Secret dave-openclaw in namespace NS: is the instance installed?' },

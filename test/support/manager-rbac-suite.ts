@@ -59,7 +59,8 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       ['list', 'deployments.apps'], ['watch', 'deployments.apps'], ['list', 'pods'], ['watch', 'pods'],
       ['list', 'persistentvolumeclaims'], ['watch', 'persistentvolumeclaims'], ['get', 'secrets'], ['list', 'events'],
       ['list', 'services'], ['list', 'networkpolicies.networking.k8s.io'], ['list', 'ingresses.networking.k8s.io'],
-      ['list', 'managedcertificates.networking.gke.io'],
+      ['list', 'managedcertificates.networking.gke.io'], ['list', 'frontendconfigs.networking.gke.io'], ['list', 'backendconfigs.cloud.google.com'],
+      ['list', 'httproutes.gateway.networking.k8s.io'], ['list', 'gcpbackendpolicies.networking.gke.io'], ['list', 'healthcheckpolicies.networking.gke.io'],
     ])('may %s %s in its namespace', async (verb, resource) => {
       expect(await canI(verb, resource, '-n', namespace)).toBe('yes');
     });
@@ -76,6 +77,8 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       ['patch', 'nodes'],
       ['create', 'roles.rbac.authorization.k8s.io', '-n', namespace],
       ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', namespace],
+      // A Gateway is a load balancer of its own: the operator's, never one per user.
+      ['create', 'gateways.gateway.networking.k8s.io', '-n', namespace],
     ])('may not %s %s %s %s %s', async (...args) => {
       expect(await canI(...args)).toBe('no');
     });

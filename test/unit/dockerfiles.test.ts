@@ -83,7 +83,7 @@ describe('Dockerfile.gke', () => {
 
   it('installs the packages the entrypoint runs', () => {
     const run = all(ins, 'RUN').join(' ');
-    for (const pkg of ['tini', 'socat', 'xvfb', 'x11vnc', 'websockify', 'chromium', 'fonts-liberation']) expect(run).toContain(` ${pkg}`);
+    for (const pkg of ['tini', 'socat', 'libnss-wrapper', 'xvfb', 'x11vnc', 'websockify', 'chromium', 'fonts-liberation']) expect(run).toContain(` ${pkg}`);
   });
 
   it("serves noVNC from npm with a page of ours, not Debian's novnc (it depends on a second Node.js)", () => {
@@ -96,6 +96,17 @@ describe('Dockerfile.gke', () => {
     expect(copies(ins)).toContainEqual({ sources: ['scripts/novnc/vnc.html', 'scripts/novnc/vnc.js'], dest: `${web}/` });
     expect(readFileSync('scripts/novnc/vnc.html', 'utf8')).toMatch(/<title>[^<]*noVNC[^<]*<\/title>[\s\S]*src="vnc\.js"/);
     expect(readFileSync('scripts/novnc/vnc.js', 'utf8')).toContain("import RFB from './core/rfb.js';");
+  });
+
+  it('runs under any uid with group 0: HOME and the default state dir are set, group-0 writable and never root-owned', () => {
+    const ordered = ins.map((i) => `${i.cmd} ${i.args}`);
+    const home = ordered.findIndex((line) => /^ENV (.* )?HOME=\/home\/node( |$)/.test(line));
+    expect(home).toBeGreaterThan(-1);
+    // Set after every RUN, so no build step as root leaves files (npm's cache) in that home.
+    expect(ordered.findLastIndex((line) => line.startsWith('RUN'))).toBeLessThan(home);
+    expect(all(ins, 'ENV').join(' ')).toContain('OPENCLAW_STATE_DIR=/home/node/.openclaw');
+    const run = all(ins, 'RUN').join(' ');
+    expect(run).toContain('mkdir -p /home/node/.openclaw && chown -R 1000:0 /home/node && chmod -R g=u /home/node');
   });
 
   it('exposes the gateway and noVNC ports and runs as uid 1000', () => {

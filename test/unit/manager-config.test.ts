@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       imageRepository: DEFAULTS.imageRepository,
       imageTag: 'latest',
       ingressEnabled: false,
+      gatewayApiEnabled: false,
       domainBase: 'openclaw.zazz.buzz',
       gatewayUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:18789',
       vncUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:6080',
@@ -58,6 +59,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads OPENCLAW_GATEWAY_API_ENABLED, the other way to expose gateways', () => {
+    expect(loadConfig({ OPENCLAW_MANAGER_API_KEY: KEY, OPENCLAW_GATEWAY_API_ENABLED: 'true' })).toMatchObject({ ingressEnabled: false, gatewayApiEnabled: true });
+  });
+
   it('keeps the API key out of the environment handed to children', () => {
     const config = loadConfig({ OPENCLAW_MANAGER_API_KEY: KEY, PATH: '/bin' });
     expect(config.childEnv.PATH).toBe('/bin');
@@ -73,6 +78,8 @@ describe('loadConfig', () => {
     [{ OPENCLAW_RUNTIME: 'docker' }, 'OPENCLAW_RUNTIME must be "helm" or "local"'],
     [{ OPENCLAW_NAMESPACE: 'Bad_NS' }, 'OPENCLAW_NAMESPACE must be a DNS label'],
     [{ OPENCLAW_INGRESS_ENABLED: 'yes' }, 'OPENCLAW_INGRESS_ENABLED must be "true" or "false"'],
+    [{ OPENCLAW_GATEWAY_API_ENABLED: 'on' }, 'OPENCLAW_GATEWAY_API_ENABLED must be "true" or "false"'],
+    [{ OPENCLAW_INGRESS_ENABLED: 'true', OPENCLAW_GATEWAY_API_ENABLED: '1' }, 'OPENCLAW_INGRESS_ENABLED and OPENCLAW_GATEWAY_API_ENABLED are both true: expose gateways one way only'],
     [{ OPENCLAW_DOMAIN_BASE: 'localhost' }, 'OPENCLAW_DOMAIN_BASE must be a DNS name'],
     [{ OPENCLAW_IMAGE_REPO: 'repo/img:tag' }, 'OPENCLAW_IMAGE_REPO must be a repository without tag'],
     [{ OPENCLAW_IMAGE_TAG: 'bad tag' }, 'OPENCLAW_IMAGE_TAG is not a valid image tag'],

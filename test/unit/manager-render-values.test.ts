@@ -4,7 +4,8 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../manager/src/config.js';
-import { renderValues } from '../../manager/src/runtime/helm/render-values.js';
+import { postRendererFlags, renderValues } from '../../manager/src/runtime/helm/render-values.js';
+import { parseArgs } from '../../plugins/postrender/src/args.js';
 
 const config = loadConfig({ OPENCLAW_MANAGER_API_KEY: 'k'.repeat(32), OPENCLAW_IMAGE_TAG: 'v1', OPENCLAW_INGRESS_ENABLED: 'true' });
 const chartSchema = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../chart/values.schema.json'), 'utf8')) as object;
@@ -29,6 +30,7 @@ describe('renderValues', () => {
       image: { repository: config.imageRepository, tag: 'v1' },
       secrets: {},
       ingress: { enabled: true, domainBase: 'openclaw.zazz.buzz' },
+      gatewayApi: { enabled: false },
       persistence: { keep: true },
     }],
     ['secrets and a fixed token', { userId: 'bob', secrets: { ANTHROPIC_API_KEY: 'sk' } }, 'tok', {
@@ -36,6 +38,7 @@ describe('renderValues', () => {
       image: { repository: config.imageRepository, tag: 'v1' },
       secrets: { ANTHROPIC_API_KEY: 'sk' },
       ingress: { enabled: true, domainBase: 'openclaw.zazz.buzz' },
+      gatewayApi: { enabled: false },
       persistence: { keep: true },
       gatewayToken: 'tok',
     }],
@@ -60,5 +63,17 @@ describe('renderValues', () => {
         for (const sub of Object.keys(value)) expect(properties[key]?.properties?.[sub], `${key}.${sub}`).toBeDefined();
       }
     }
+  });
+});
+
+describe('postRendererFlags', () => {
+  it.each([
+    ['nothing public', {}],
+    ['an Ingress', { OPENCLAW_INGRESS_ENABLED: 'true' }],
+    ['an HTTPRoute', { OPENCLAW_GATEWAY_API_ENABLED: 'true' }],
+  ])('opens the post-renderer to exactly the exposure the values ask for: %s', (_name, env) => {
+    const exposed = loadConfig({ OPENCLAW_MANAGER_API_KEY: 'k'.repeat(32), ...env });
+    const values = renderValues({ userId: 'alice', secrets: {} }, exposed);
+    expect(parseArgs(postRendererFlags(exposed))).toMatchObject({ ingressEnabled: values.ingress.enabled, gatewayApiEnabled: values.gatewayApi.enabled });
   });
 });

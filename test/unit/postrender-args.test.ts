@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../plugins/postrender/src/args.js';
 import { InvalidArgument } from '../../plugins/postrender/src/errors.js';
 
-const none = { labels: {}, annotations: {}, ingressEnabled: false };
+const none = { labels: {}, annotations: {}, ingressEnabled: false, gatewayApiEnabled: false };
 
 describe('postrender args: accepted', () => {
   it.each([
@@ -15,6 +15,9 @@ describe('postrender args: accepted', () => {
     { argv: ['--ingress-enabled=true'], expected: { ...none, ingressEnabled: true } },
     { argv: ['--ingress-enabled'], expected: { ...none, ingressEnabled: true } },
     { argv: ['--ingress-enabled=true', '--ingress-enabled=false'], expected: none },
+    { argv: ['--gateway-api-enabled=true'], expected: { ...none, gatewayApiEnabled: true } },
+    { argv: ['--gateway-api-enabled', '--ingress-enabled=false'], expected: { ...none, gatewayApiEnabled: true } },
+    { argv: ['--ingress-enabled=true', '--gateway-api-enabled=false'], expected: { ...none, ingressEnabled: true } },
   ])('$argv', ({ argv, expected }) => {
     expect(parseArgs(argv)).toEqual(expected);
   });
@@ -33,6 +36,7 @@ describe('postrender args: refused with a clear message', () => {
     { argv: [`--label=team=${'x'.repeat(64)}`], message: 'is not a valid label value' },
     { argv: ['--annotation=/x=y'], message: '--annotation "/x" is not a valid key ([prefix/]name)' },
     { argv: ['--ingress-enabled=yes'], message: '--ingress-enabled must be true or false, got "yes"' },
+    { argv: ['--gateway-api-enabled=1'], message: '--gateway-api-enabled must be true or false, got "1"' },
   ])('$argv', ({ argv, message }) => {
     expect(() => parseArgs(argv)).toThrow(InvalidArgument);
     expect(() => parseArgs(argv)).toThrow(message);

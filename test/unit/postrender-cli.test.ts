@@ -55,7 +55,7 @@ describe('postrender CLI (bundled)', () => {
         'openclaw-postrender: 1 policy violation(s); nothing rendered',
       ].join('\n'),
     },
-    { name: 'an unknown argument', input: clean, args: ['--frobnicate'], stderr: 'openclaw-postrender: unknown argument "--frobnicate" (usage: --label KEY=VALUE (repeatable) --annotation KEY=VALUE (repeatable) --ingress-enabled[=true|false])' },
+    { name: 'an unknown argument', input: clean, args: ['--frobnicate'], stderr: 'openclaw-postrender: unknown argument "--frobnicate" (usage: --label KEY=VALUE (repeatable) --annotation KEY=VALUE (repeatable) --ingress-enabled[=true|false] --gateway-api-enabled[=true|false])' },
     { name: 'empty input', input: '', args: [], stderr: 'openclaw-postrender: no Kubernetes object on stdin (empty render)' },
     { name: 'invalid YAML', input: `${clean}---\nkind: [oops\n`, args: [], stderr: /^openclaw-postrender: document 7: invalid YAML: .+$/ },
     { name: 'a label conflicting with the chart', input: clean, args: ['--label=openclaw.ai/user=bob'], stderr: 'openclaw-postrender: NetworkPolicy/alice-openclaw: label openclaw.ai/user is already "alice", refusing to set "bob"' },

@@ -113,6 +113,62 @@ export const managedCertificate = (): Manifest => ({
   spec: { domains: ['alice.example.com'] },
 });
 
+export const backendConfig = (): Manifest => ({
+  apiVersion: 'cloud.google.com/v1',
+  kind: 'BackendConfig',
+  metadata: { name: 'alice-openclaw', labels: { ...labels } },
+  spec: {
+    timeoutSec: 3600,
+    connectionDraining: { drainingTimeoutSec: 30 },
+    healthCheck: { type: 'HTTP', requestPath: '/healthz', port: 18789, checkIntervalSec: 15, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 2 },
+  },
+});
+
+export const frontendConfig = (): Manifest => ({
+  apiVersion: 'networking.gke.io/v1beta1',
+  kind: 'FrontendConfig',
+  metadata: { name: 'alice-openclaw', labels: { ...labels } },
+  spec: { redirectToHttps: { enabled: true, responseCodeName: 'PERMANENT_REDIRECT' } },
+});
+
+const serviceTarget = { group: '', kind: 'Service', name: 'alice-openclaw' };
+
+export const httpRoute = (): Manifest => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name: 'alice-openclaw', labels: { ...labels } },
+  spec: {
+    parentRefs: [{ name: 'external-http', namespace: 'gateway-infra', sectionName: 'https' }],
+    hostnames: ['alice.example.com'],
+    rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'alice-openclaw', port: 18789 }] }],
+  },
+});
+
+export const gcpBackendPolicy = (): Manifest => ({
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'GCPBackendPolicy',
+  metadata: { name: 'alice-openclaw', labels: { ...labels } },
+  spec: { default: { timeoutSec: 3600, connectionDraining: { drainingTimeoutSec: 30 } }, targetRef: { ...serviceTarget } },
+});
+
+export const healthCheckPolicy = (): Manifest => ({
+  apiVersion: 'networking.gke.io/v1',
+  kind: 'HealthCheckPolicy',
+  metadata: { name: 'alice-openclaw', labels: { ...labels } },
+  spec: {
+    default: {
+      checkIntervalSec: 15,
+      timeoutSec: 5,
+      config: { type: 'HTTP', httpHealthCheck: { portSpecification: 'USE_FIXED_PORT', port: 18789, requestPath: '/healthz' } },
+    },
+    targetRef: { ...serviceTarget },
+  },
+});
+
+/** The objects the chart adds with ingress.enabled, and with gatewayApi.enabled. */
+export const ingressFamily = (): Manifest[] => [ingress(), managedCertificate(), backendConfig(), frontendConfig()];
+export const gatewayApiFamily = (): Manifest[] => [httpRoute(), gcpBackendPolicy(), healthCheckPolicy()];
+
 /** Every object of a clean render without ingress. */
 export const cleanRender = (): Manifest[] => [networkPolicy(), secret(), configMap(), pvc(), service(), deployment()];
 

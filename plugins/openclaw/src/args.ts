@@ -1,6 +1,7 @@
 // argv + environment -> the command to run, pure. Helm runs the plugin with its own global flags
 // removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
 // KUBECONFIG), so both places are read here and nowhere else.
+import { parseArgs as tokenize } from 'node:util';
 import { isValidUserId, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
@@ -105,33 +106,27 @@ interface Scanned {
   readonly options: Map<string, string | true>;
 }
 
+// node:util's parseArgs splits the line into tokens (`--x v`, `--x=v`, `-n v`, `--`); which options exist
+// and take values, and the messages, are the plugin's own, so it runs non-strict and checks here.
 function scan(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>, command: CommandName | undefined): Scanned {
+  const config = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, { type: spec.value ? ('string' as const) : ('boolean' as const), ...(spec.alias ? { short: spec.alias } : {}) }]),
+  );
+  const { tokens } = tokenize({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
-  const byAlias = new Map(Object.entries(specs).flatMap(([name, spec]) => (spec.alias ? [[spec.alias, name] as const] : [])));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const name = flag.startsWith('--') ? flag.slice(2) : byAlias.get(flag.slice(1));
-    const spec = name === undefined ? undefined : specs[name];
-    if (name === undefined || spec === undefined) throw new UsageError(`unknown option ${flag}`, command);
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = specs[token.name];
+    if (spec === undefined) throw new UsageError(`unknown option ${token.rawName}`, command);
     if (!spec.value) {
-      if (eq >= 0) throw new UsageError(`${flag} takes no value`, command);
-      options.set(name, true);
-      continue;
+      if (token.inlineValue) throw new UsageError(`${token.rawName} takes no value`, command);
+      options.set(token.name, true);
+    } else {
+      if (token.value === undefined || token.value === '') throw new UsageError(`${token.rawName} needs a value`, command);
+      options.set(token.name, token.value);
     }
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`, command);
-    options.set(name, value);
   }
   return { positionals, options };
 }

@@ -1,15 +1,14 @@
 // Finds a user's instance in the cluster the way Helm sees it: the kubeconfig and context Helm was
-// given, the pod labelled openclaw.ai/user=<id>, and the gateway token from Secret <id>-openclaw.
+// given, the gateway pod labelled openclaw.ai/user=<id>, and the gateway token from Secret <id>-openclaw.
 // The token is returned to the caller only; it never appears in a message.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from '@kubernetes/client-node';
+import { GATEWAY_TOKEN_KEY, gatewayPodSelector, USER_LABEL } from 'openclaw-platform/core';
 import type { Connection } from './args.js';
 import { ClusterUnavailable, InstanceNotFoundInCluster } from './errors.js';
 
-export const USER_LABEL = 'openclaw.ai/user';
-export const GATEWAY_TOKEN_KEY = 'OPENCLAW_GATEWAY_TOKEN';
 export const GATEWAY_PORT = 18789;
 export const NOVNC_PORT = 6080;
 
@@ -96,7 +95,7 @@ export async function findInstancePod(kc: KubeConfig, namespace: string, userId:
   const core = kc.makeApiClient(CoreV1Api);
   let pods: V1Pod[];
   try {
-    pods = (await core.listNamespacedPod({ namespace, labelSelector: `${USER_LABEL}=${userId}` })).items;
+    pods = (await core.listNamespacedPod({ namespace, labelSelector: gatewayPodSelector(userId) })).items;
   } catch (err) {
     throw apiFailure(err, `list pods in namespace ${namespace}`);
   }

@@ -7,12 +7,14 @@ export interface PostRenderOptions {
   readonly labels: Readonly<Record<string, string>>;
   /** Annotations added to every object (default: none). */
   readonly annotations: Readonly<Record<string, string>>;
-  /** Whether Ingress and ManagedCertificate objects are allowed (default: false). */
+  /** Whether the Ingress family (Ingress, ManagedCertificate, BackendConfig, FrontendConfig) is allowed (default: false). */
   readonly ingressEnabled: boolean;
+  /** Whether the Gateway API family (HTTPRoute, GCPBackendPolicy, HealthCheckPolicy) is allowed (default: false). */
+  readonly gatewayApiEnabled: boolean;
 }
 
 export const USAGE =
-  'usage: --label KEY=VALUE (repeatable) --annotation KEY=VALUE (repeatable) --ingress-enabled[=true|false]';
+  'usage: --label KEY=VALUE (repeatable) --annotation KEY=VALUE (repeatable) --ingress-enabled[=true|false] --gateway-api-enabled[=true|false]';
 
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -28,6 +30,7 @@ export function parseArgs(argv: readonly string[]): PostRenderOptions {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   let ingressEnabled = false;
+  let gatewayApiEnabled = false;
 
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
@@ -57,11 +60,14 @@ export function parseArgs(argv: readonly string[]): PostRenderOptions {
       case '--ingress-enabled':
         ingressEnabled = parseBoolean(flag, inline ?? 'true');
         break;
+      case '--gateway-api-enabled':
+        gatewayApiEnabled = parseBoolean(flag, inline ?? 'true');
+        break;
       default:
         throw invalid(`unknown argument "${arg}"`);
     }
   }
-  return { labels, annotations, ingressEnabled };
+  return { labels, annotations, ingressEnabled, gatewayApiEnabled };
 }
 
 function splitPair(flag: string, pair: string): [string, string] {

@@ -1,8 +1,12 @@
 // apiVersion + kind -> the kubernetes-models class that validates it. Built-in APIs come from
-// `kubernetes-models` (every group it exports); GKE's ManagedCertificate from @kubernetes-models/gke,
-// of which only networking.gke.io/v1 is imported to keep the bundle small.
+// `kubernetes-models` (every group it exports). Beyond those, only what the chart renders when the
+// gateway is public, one import each to keep the bundle small: GKE's kinds from @kubernetes-models/gke
+// (the networking.gke.io/v1 version whole) and HTTPRoute from @kubernetes-models/gateway-api.
 import * as builtIn from 'kubernetes-models';
+import { BackendConfig } from '@kubernetes-models/gke/cloud.google.com/v1/BackendConfig';
 import * as gkeNetworkingV1 from '@kubernetes-models/gke/networking.gke.io/v1';
+import { FrontendConfig } from '@kubernetes-models/gke/networking.gke.io/v1beta1/FrontendConfig';
+import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 
 /** A generated model class: `new Model(data).validate()` throws on a schema error. */
 export interface ModelClass {
@@ -13,6 +17,9 @@ export interface ModelClass {
 
 const EXTRA_VERSIONS: Readonly<Record<string, object>> = {
   'networking.gke.io/v1': gkeNetworkingV1,
+  'networking.gke.io/v1beta1': { FrontendConfig },
+  'cloud.google.com/v1': { BackendConfig },
+  'gateway.networking.k8s.io/v1': { HTTPRoute },
 };
 
 /** The model class for `apiVersion`/`kind`, or undefined when no package knows that kind. */

@@ -2,9 +2,9 @@
 // Pure; an empty result means the render may be applied.
 import type { Manifest, Violation } from './manifest.js';
 import { forbiddenHostAccess } from './rules/forbidden-host-access.js';
-import { ingressDisabled } from './rules/ingress-disabled.js';
 import { kubernetesSchema } from './rules/kubernetes-schema.js';
 import { networkPolicy } from './rules/network-policy.js';
+import { publicExposure } from './rules/public-exposure.js';
 import { resourceRequests } from './rules/resource-requests.js';
 import type { PolicyOptions, Rule } from './rules/rule.js';
 import { hardenedSecurityContext } from './rules/security-context.js';
@@ -20,13 +20,13 @@ export const RULES: readonly Rule[] = [
   hardenedSecurityContext,
   resourceRequests,
   forbiddenHostAccess,
-  ingressDisabled,
+  publicExposure,
   userLabel,
 ];
 
 /**
  * Checks a render against every rule.
- * @example policy(parseManifests(stdin), { ingressEnabled: false }) // [] when clean
+ * @example policy(parseManifests(stdin), { ingressEnabled: false, gatewayApiEnabled: false }) // [] when clean
  */
 export function policy(docs: readonly Manifest[], options: PolicyOptions): Violation[] {
   return RULES.flatMap((rule) => rule(docs, options));

@@ -22,7 +22,7 @@ import { UserLocks } from '../user-lock.js';
 import { describeInstance } from './instance-status.js';
 import { helmProgressStream } from './progress-stream.js';
 import { ReleaseRecovery } from './release-recovery.js';
-import { renderValues } from './render-values.js';
+import { postRendererFlags, renderValues } from './render-values.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
 import { WatchCache } from './watch-cache.js';
 
@@ -91,7 +91,7 @@ export class HelmRuntime implements InstanceRuntime {
           baseValuesFiles: this.options.config.valuesFiles,
           valuesFile,
           postRenderer: this.options.config.postRenderer,
-          postRendererArgs: [`--ingress-enabled=${this.options.config.ingressEnabled}`],
+          postRendererArgs: postRendererFlags(this.options.config),
           labels: { [USER_LABEL]: userId },
           timeout: '5m',
         }), [...Object.values(spec.secrets), ...(token ? [token] : [])]);
@@ -232,7 +232,7 @@ export class HelmRuntime implements InstanceRuntime {
       namespace: this.options.config.namespace,
       ...change,
       postRenderer: this.options.config.postRenderer,
-      postRendererArgs: [`--ingress-enabled=${this.options.config.ingressEnabled}`],
+      postRendererArgs: postRendererFlags(this.options.config),
       timeout: '5m',
     });
     await this.runHelm(userId, 'upgrade', args, []);

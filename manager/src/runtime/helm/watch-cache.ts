@@ -1,12 +1,13 @@
 // The helm runtime's view of the cluster: informers (list + watch) on the Deployments, Pods and PVCs
-// labelled openclaw.ai/user in the namespace. Reads never go to the API server or to `helm list`.
+// labelled openclaw.ai/user in the namespace (of the pods, the gateway's own: not a `helm test` pod).
+// Reads never go to the API server or to `helm list`.
 import {
   AppsV1Api, CoreV1Api, makeInformer,
   type Informer, type KubeConfig, type KubernetesObject, type ObjectCache,
   type V1Deployment, type V1PersistentVolumeClaim, type V1Pod,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../logger.js';
-import { USER_LABEL, dataClaimName, objectName } from '../object-names.js';
+import { gatewayPodSelector, USER_LABEL, dataClaimName, objectName } from '../object-names.js';
 
 type Cached<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 
@@ -36,9 +37,10 @@ export class WatchCache {
       kc, `/apis/apps/v1/namespaces/${namespace}/deployments`,
       this.marking('deployments', () => apps.listNamespacedDeployment({ namespace, labelSelector })), labelSelector,
     ));
+    const podSelector = gatewayPodSelector();
     this.podsInformer = this.watch('pods', makeInformer(
       kc, `/api/v1/namespaces/${namespace}/pods`,
-      this.marking('pods', () => core.listNamespacedPod({ namespace, labelSelector })), labelSelector,
+      this.marking('pods', () => core.listNamespacedPod({ namespace, labelSelector: podSelector })), podSelector,
     ));
     this.pvcsInformer = this.watch('pvcs', makeInformer(
       kc, `/api/v1/namespaces/${namespace}/persistentvolumeclaims`,

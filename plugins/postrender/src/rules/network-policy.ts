@@ -2,8 +2,10 @@
 // gateway (18789) and VNC (6080) ports. Every Deployment labelled openclaw.ai/user needs a
 // NetworkPolicy in the render that selects its pods with policyTypes including Ingress, and because
 // policies are additive, every such policy selecting those pods must admit nothing more. With
-// --ingress-enabled=true, ipBlock peers are admitted too (the load balancer and its health checks
-// reach pods from fixed source ranges), except a /0 block, which is the whole internet.
+// --ingress-enabled=true or --gateway-api-enabled=true, ipBlock peers are admitted too (the load
+// balancer and its health checks reach pods from fixed source ranges), except a /0 block, which is the
+// whole internet. One more peer is allowed: the release's own `helm test` pod (its test labels and
+// the same app.kubernetes.io/instance, in the same namespace), on the gateway port only.
 // https://kubernetes.io/docs/concepts/services-networking/network-policies/
 import { asRecord, asRecords, labelsOf, metadataOf, objectRef, stringMap, type Manifest, type Violation } from '../manifest.js';
 import { selects } from '../label-selector.js';
@@ -14,6 +16,9 @@ import { USER_LABEL } from './user-label.js';
 export const RULE = 'network-policy';
 export const ALLOWED_PORTS: readonly number[] = [18789, 6080];
 export const MANAGER_POD_LABEL = { key: 'app.kubernetes.io/name', value: 'openclaw-manager' } as const;
+export const TEST_POD_LABEL = { key: 'app.kubernetes.io/name', value: 'openclaw-test' } as const;
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const GATEWAY_PORT = 18789;
 
 export const networkPolicy: Rule = (docs, options) => {
   const policies = docs.filter((doc) => doc.kind === 'NetworkPolicy' && restrictsIngress(doc));
@@ -33,7 +38,8 @@ export const networkPolicy: Rule = (docs, options) => {
     }
     const ports = namedPorts(deployment);
     for (const policy of selecting) {
-      for (const message of ingressProblems(policy, ports, options.ingressEnabled)) violations.push({ object: objectRef(policy), rule: RULE, message });
+      const release = podLabels[INSTANCE_LABEL];
+      for (const message of ingressProblems(policy, ports, options.ingressEnabled || options.gatewayApiEnabled, release)) violations.push({ object: objectRef(policy), rule: RULE, message });
     }
   }
   return dedupe(violations);
@@ -51,9 +57,24 @@ function sameNamespace(a: Manifest, b: Manifest): boolean {
   return na === undefined || nb === undefined || na === nb;
 }
 
-function ingressProblems(policy: Manifest, ports: ReadonlyMap<string, number>, ipBlocksAllowed: boolean): string[] {
+function ingressProblems(policy: Manifest, ports: ReadonlyMap<string, number>, ipBlocksAllowed: boolean, release: string | undefined): string[] {
   const rules = asRecord(policy.spec).ingress;
-  return asRecords(rules).flatMap((rule, i) => [...peerProblems(rule, i, ipBlocksAllowed), ...portProblems(rule, i, ports)]);
+  return asRecords(rules).flatMap((rule, i) => {
+    const testPod = release !== undefined && admitsOnlyTestPod(rule, release);
+    return [...(testPod ? [] : peerProblems(rule, i, ipBlocksAllowed)), ...portProblems(rule, i, ports, testPod ? [GATEWAY_PORT] : ALLOWED_PORTS)];
+  });
+}
+
+// Every peer is this release's test pod in the policy's own namespace (no namespaceSelector).
+function admitsOnlyTestPod(rule: Record<string, unknown>, release: string): boolean {
+  const peers = asRecords(rule.from);
+  return (
+    peers.length > 0 &&
+    peers.every((peer) => {
+      const labels = stringMap(asRecord(peer.podSelector).matchLabels);
+      return peer.namespaceSelector === undefined && peer.ipBlock === undefined && labels[TEST_POD_LABEL.key] === TEST_POD_LABEL.value && labels[INSTANCE_LABEL] === release;
+    })
+  );
 }
 
 function peerProblems(rule: Record<string, unknown>, i: number, ipBlocksAllowed: boolean): string[] {
@@ -64,7 +85,7 @@ function peerProblems(rule: Record<string, unknown>, i: number, ipBlocksAllowed:
     const where = `ingress rule ${i} peer ${j}`;
     if (peer.ipBlock !== undefined) {
       const cidr = String(asRecord(peer.ipBlock).cidr);
-      if (!ipBlocksAllowed) return [`${where} is an ipBlock (${cidr}); without --ingress-enabled=true admit manager pods only`];
+      if (!ipBlocksAllowed) return [`${where} is an ipBlock (${cidr}); without --ingress-enabled=true or --gateway-api-enabled=true admit manager pods only`];
       return cidr.endsWith('/0') ? [`${where} is an ipBlock (${cidr}) that admits every address`] : [];
     }
     const matchLabels = stringMap(asRecord(peer.podSelector).matchLabels);
@@ -75,8 +96,8 @@ function peerProblems(rule: Record<string, unknown>, i: number, ipBlocksAllowed:
   });
 }
 
-function portProblems(rule: Record<string, unknown>, i: number, named: ReadonlyMap<string, number>): string[] {
-  const allowed = ALLOWED_PORTS.join('/');
+function portProblems(rule: Record<string, unknown>, i: number, named: ReadonlyMap<string, number>, allowedPorts: readonly number[]): string[] {
+  const allowed = allowedPorts.join('/');
   const ports = asRecords(rule.ports);
   if (ports.length === 0) return [`ingress rule ${i} has no "ports", so it admits every port; allow only ${allowed}`];
   return ports.flatMap((entry, j): string[] => {
@@ -85,7 +106,7 @@ function portProblems(rule: Record<string, unknown>, i: number, named: ReadonlyM
     if (typeof port !== 'number') {
       return [`${where} (${entry.port === undefined ? 'every port' : String(entry.port)}) is not one of ${allowed}`];
     }
-    if (!ALLOWED_PORTS.includes(port)) return [`${where} (${port}) is not one of ${allowed}`];
+    if (!allowedPorts.includes(port)) return [`${where} (${port}) is not one of ${allowed}`];
     if (entry.endPort !== undefined && entry.endPort !== port) {
       return [`${where} is a range ${port}-${String(entry.endPort)}; allow only ${allowed}`];
     }

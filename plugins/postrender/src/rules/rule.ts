@@ -3,8 +3,10 @@
 import type { Manifest, Violation } from '../manifest.js';
 
 export interface PolicyOptions {
-  /** Ingress and ManagedCertificate objects are allowed only when true (default: false). */
+  /** The Ingress family (Ingress, ManagedCertificate, BackendConfig, FrontendConfig) is allowed only when true (default: false). */
   readonly ingressEnabled: boolean;
+  /** The Gateway API family (HTTPRoute, GCPBackendPolicy, HealthCheckPolicy) is allowed only when true (default: false). */
+  readonly gatewayApiEnabled: boolean;
 }
 
 export type Rule = (docs: readonly Manifest[], options: PolicyOptions) => Violation[];

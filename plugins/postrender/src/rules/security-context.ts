@@ -2,7 +2,8 @@
 // privilege escalation, with all capabilities dropped and none added, under the RuntimeDefault
 // seccomp profile, on a read-only root filesystem (what writes goes to declared volumes). Container
 // settings override the pod's, as in Kubernetes. All but the last are what GKE Autopilot and the
-// "restricted" Pod Security Standard require; the read-only root is ours.
+// "restricted" Pod Security Standard require; the read-only root is ours. No particular uid is asked
+// for: OpenShift-style platforms assign one (the chart's podSecurity.arbitraryUid).
 // https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
 import { asRecord, objectRef, type Violation } from '../manifest.js';
 import { containersOf, podSpecOf } from '../pod-specs.js';
