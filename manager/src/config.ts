@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatDuration, parseDuration } from './lifecycle/duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 export type RuntimeKind = 'helm' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -1,12 +1,13 @@
 // The shared core's public entry point (package.json "exports": openclaw-platform/core): what the
 // Helm plugins use of the gateway client, the WhatsApp logic, the error types and the names. They
 // import this, never the files behind it.
+export { parseDuration } from './duration.js';
 export { HttpError } from './errors/http-error.js';
 export { GatewayClient } from './gateway/gateway-client.js';
 export { GatewayError, GatewayUnavailable } from './gateway/gateway-errors.js';
-export type { FleetUpgradeRun } from './lifecycle/fleet-upgrades.js';
-export { GATEWAY_TOKEN_KEY, gatewayPodSelector, USER_LABEL } from './runtime/object-names.js';
-export { isValidUserId, USER_ID_RULE } from './validation/user-id.js';
+export type { FleetUpgradeRun } from './contracts/fleet-run.js';
+export { GATEWAY_TOKEN_KEY, gatewayPodSelector, USER_LABEL } from './names/object-names.js';
+export { isValidUserId, USER_ID_RULE } from './names/user-id.js';
 export { WhatsAppAlreadyLinked, WhatsAppLoginFailed } from './whatsapp/whatsapp-errors.js';
 export { MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS } from './whatsapp/whatsapp-login.js';
 export type { LoginStartOptions, LoginWaitOptions, QrIssued, WaitOutcome } from './whatsapp/whatsapp-login.js';

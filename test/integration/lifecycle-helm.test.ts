@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { KubeConfig, ListWatch, Watch, AppsV1Api, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
+import type { FleetUpgradeRun } from '../../manager/src/contracts/fleet-run.js';
 import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { ensureNamespace, helmPlugins, startHelmManager, type HelmManager, HELM_MANAGER_KEY } from '../support/helm-manager.js';
 import { runHelm, type PluginHome } from '../support/helm.js';

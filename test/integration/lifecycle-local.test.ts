@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
+import type { FleetUpgradeRun } from '../../manager/src/contracts/fleet-run.js';
 import type { ManagerConfig } from '../../manager/src/config.js';
 import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { sessionProcesses } from '../support/gateway-instance.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../manager/src/config.js';
-import { formatDuration, parseDuration } from '../../manager/src/lifecycle/duration.js';
+import { formatDuration, parseDuration } from '../../manager/src/duration.js';
 
 const KEY = 'k'.repeat(32);
 

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
+import type { FleetUpgradeRun } from '../../manager/src/contracts/fleet-run.js';
 import type { GatewayCaller } from '../../manager/src/rpc/instance-rpc.js';
 import type { Instance, StartProgress } from '../../manager/src/runtime/instance-runtime.js';
 import { InstanceUpgradeFailed } from '../../manager/src/runtime/runtime-errors.js';

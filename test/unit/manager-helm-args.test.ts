@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs } from '../../manager/src/helm/helm-args.js';
+import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs } from '../../manager/src/runtime/helm/helm-args.js';
 
 const base = {
   release: 'alice-openclaw',

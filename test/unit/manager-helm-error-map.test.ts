@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../manager/src/errors/http-error.js';
-import { mapHelmError, schemaProblems, type HelmOperation } from '../../manager/src/helm/helm-error-map.js';
-import { HelmCommandFailed, HelmNotFound } from '../../manager/src/helm/helm-errors.js';
+import { mapHelmError, schemaProblems, type HelmOperation } from '../../manager/src/runtime/helm/helm-error-map.js';
+import { HelmCommandFailed, HelmNotFound } from '../../manager/src/runtime/helm/helm-errors.js';
 
 const failed = (stderr: string, timedOut = false): HelmCommandFailed =>
   new HelmCommandFailed(['upgrade', '--install', 'alice-openclaw'], timedOut ? undefined : 1, stderr, timedOut);

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HelmCommandFailed, HelmNotFound, scrubSecrets } from '../../manager/src/helm/helm-errors.js';
-import { runHelm } from '../../manager/src/helm/spawn.js';
+import { HelmCommandFailed, HelmNotFound, scrubSecrets } from '../../manager/src/runtime/helm/helm-errors.js';
+import { runHelm } from '../../manager/src/runtime/helm/helm-spawn.js';
 
 // Small executables standing in for helm's exit behaviour; the real helm runs in integration tests.
 function script(body: string): string {

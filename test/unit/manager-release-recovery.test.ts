@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildListUnsettledArgs, buildStatusArgs, isUnfinishedInstall, parseList, parseStatus,
-} from '../../manager/src/runtime/helm/release-recovery.js';
+import { buildListUnsettledArgs, buildStatusArgs } from '../../manager/src/runtime/helm/helm-args.js';
+import { isUnfinishedInstall, parseList, parseStatus } from '../../manager/src/runtime/helm/release-recovery.js';
 
 describe('isUnfinishedInstall', () => {
   it.each([

@@ -1,6 +1,7 @@
 // The `helm openclaw` command line: argv + Helm's environment -> command, one row per case.
 import { describe, expect, it } from 'vitest';
-import { parseArgs, parseDuration, wantsDebug, type Env } from '../../plugins/openclaw/src/args.js';
+import { parseDuration } from '../../manager/src/duration.js';
+import { parseArgs, wantsDebug, type Env } from '../../plugins/openclaw/src/args.js';
 import { UsageError } from '../../plugins/openclaw/src/errors.js';
 import { helpText } from '../../plugins/openclaw/src/help.js';
 
@@ -130,7 +131,7 @@ describe('durations and debug', () => {
     ['m', undefined],
     ['-1s', undefined],
   ])('%s -> %s', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
+    expect(parseDuration(text, { bareUnit: 's' })).toBe(ms);
   });
 
   it('sees --debug and HELM_DEBUG before parsing, so usage errors honour them', () => {

@@ -12,7 +12,7 @@ import type { CommandIo } from '../../plugins/openclaw/src/commands/command-io.j
 import { runPair, type PairCommand } from '../../plugins/openclaw/src/commands/pair.js';
 import { vncPageUrl } from '../../plugins/openclaw/src/commands/vnc.js';
 import { InstanceNotFoundInCluster, PairingEnded, UsageError } from '../../plugins/openclaw/src/errors.js';
-import type { InstanceAccess } from '../../plugins/openclaw/src/instance-access.js';
+import type { InstanceAccess } from '../../plugins/openclaw/src/instance-api.js';
 import { choosePod, gatewayTokenFrom } from '../../plugins/openclaw/src/kube-target.js';
 import { reportFailure } from '../../plugins/openclaw/src/report-error.js';
 import { formatTimeLeft, redrawBlock, redrawLastLine } from '../../plugins/openclaw/src/terminal-frame.js';

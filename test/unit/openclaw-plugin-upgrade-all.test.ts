@@ -1,7 +1,7 @@
 // `helm openclaw upgrade-all` following a fleet upgrade: a scripted client (a double of the plugin's
 // own ManagerClient) answers the run's successive states; the real manager is in the integration suite.
 import { describe, expect, it } from 'vitest';
-import type { FleetUpgradeRun } from '../../manager/src/lifecycle/fleet-upgrades.js';
+import type { FleetUpgradeRun } from '../../manager/src/contracts/fleet-run.js';
 import type { CommandIo } from '../../plugins/openclaw/src/commands/command-io.js';
 import { runUpgradeAll, type UpgradeAllCommand } from '../../plugins/openclaw/src/commands/upgrade-all.js';
 import { FleetUpgradeFailed } from '../../plugins/openclaw/src/errors.js';

@@ -2,8 +2,7 @@
 // `maxUnavailable` at a time, in order. The first failure stops the roll: nothing new starts after
 // it, the ones already under way finish, and every instance not attempted is reported "skipped".
 // upgradeOne resolves only once its instance is ready again, so "in flight" is "unavailable".
-
-export type FleetStatus = 'upgraded' | 'failed' | 'skipped';
+import type { FleetStatus } from '../contracts/fleet-run.js';
 
 export interface FleetResult {
   readonly userId: string;

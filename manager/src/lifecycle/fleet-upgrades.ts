@@ -3,37 +3,15 @@
 // live in this process's memory (the last few are kept); the image tags they set live with the
 // instances, so after a manager restart the same request again skips what is already done.
 import { randomBytes } from 'node:crypto';
+import type { FleetInstanceResult, FleetInstanceStatus, FleetRunState, FleetUpgradeRun } from '../contracts/fleet-run.js';
 import { HttpError, InvalidRequest } from '../errors/http-error.js';
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
 import { InstanceNotFound } from '../runtime/runtime-errors.js';
 import type { FleetUpgradeBody } from '../validation/fleet-bodies.js';
 import { FleetUpgradeInProgress, FleetUpgradeNotFound } from './fleet-errors.js';
-import { runFleetUpgrade, type FleetOutcome, type FleetResult, type FleetStatus } from './fleet-scheduler.js';
+import { runFleetUpgrade, type FleetOutcome, type FleetResult } from './fleet-scheduler.js';
 import type { InstanceLifecycle } from './instance-lifecycle.js';
-
-export type FleetRunState = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type FleetInstanceStatus = FleetStatus | 'pending' | 'upgrading';
-
-export interface FleetInstanceResult {
-  readonly userId: string;
-  readonly status: FleetInstanceStatus;
-  readonly message: string;
-}
-
-export interface FleetUpgradeRun {
-  readonly id: string;
-  readonly state: FleetRunState;
-  readonly imageTag: string;
-  readonly maxUnavailable: number;
-  readonly timeoutSeconds: number;
-  /** ISO 8601. */
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly counts: Readonly<Record<FleetInstanceStatus, number>>;
-  /** One per instance, in upgrade order. */
-  readonly results: readonly FleetInstanceResult[];
-}
 
 export interface FleetUpgradesOptions {
   readonly runtime: Pick<InstanceRuntime, 'get' | 'list'>;

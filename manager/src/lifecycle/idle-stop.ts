@@ -6,7 +6,7 @@
 import type { Logger } from '../logger.js';
 import type { Instance, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { OperationInProgress } from '../runtime/runtime-errors.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../duration.js';
 
 export interface IdleDecisionInput {
   readonly now: number;

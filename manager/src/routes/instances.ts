@@ -1,7 +1,7 @@
 // Instance lifecycle: create, list, get, delete.
 import type { AppRouter } from '../app-state.js';
 import { parseCreateInstance, parsePreservePvc } from '../validation/request-bodies.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import { withVncStatus } from '../vnc/vnc-status.js';
 import type { RouteDeps } from './route-deps.js';
 

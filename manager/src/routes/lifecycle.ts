@@ -6,7 +6,7 @@ import { HttpError } from '../errors/http-error.js';
 import { ProgressEmitter } from '../lifecycle/start-progress.js';
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import type { RouteDeps } from './route-deps.js';
 import { openSseStream, type SseStream } from './sse.js';
 

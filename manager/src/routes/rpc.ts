@@ -1,7 +1,7 @@
 // POST /api/instances/:userId/rpc: any gateway method, answered as {"result": <gateway payload>}.
 import type { AppRouter } from '../app-state.js';
 import { parseRpcRequest } from '../validation/request-bodies.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import type { RouteDeps } from './route-deps.js';
 
 export function registerRpcRoutes(router: AppRouter, deps: Pick<RouteDeps, 'rpc'>): void {

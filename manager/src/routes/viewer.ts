@@ -2,7 +2,7 @@
 // up: the page's WebSocket connect uses it) and GET /viewer/assets/:name its bundled script. Outside
 // /api, so no Bearer header: the ticket is the credential.
 import type { AppRouter } from '../app-state.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import type { ViewerAssets } from '../viewer/viewer-assets.js';
 import { VIEWER_HEADERS, VIEWER_HTML } from '../viewer/viewer-page.js';
 import { VncTicketInvalid } from '../vnc/vnc-errors.js';

@@ -5,7 +5,7 @@ import type { AppRouter } from '../app-state.js';
 import { HttpError } from '../errors/http-error.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
 import { InstanceStopped } from '../runtime/runtime-errors.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import type { VncServices } from '../vnc/vnc-services.js';
 
 export interface VncTicketResponse {

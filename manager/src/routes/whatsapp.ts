@@ -1,7 +1,7 @@
 // WhatsApp pairing of an instance: QR, wait for the scan, link state, logout. The gateway is reached
 // through the shared instance RPC; what its answers mean is decided in whatsapp/.
 import type { AppContext, AppRouter } from '../app-state.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import { parseWhatsAppQrBody, parseWhatsAppWaitBody } from '../validation/whatsapp-bodies.js';
 import { WhatsAppPairing } from '../whatsapp/whatsapp-pairing.js';
 import { clientAbortSignal, ClientClosedRequest } from './client-abort-signal.js';

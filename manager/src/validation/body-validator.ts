@@ -3,7 +3,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { InvalidRequest, type FieldProblem } from '../errors/http-error.js';
 import { API_SCHEMAS, type ApiSchemaName } from './api-schemas.js';
-import { USER_ID_PATTERN, USER_ID_RULE } from './user-id.js';
+import { USER_ID_PATTERN, USER_ID_RULE } from '../names/user-id.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
 const validators = new Map<ApiSchemaName, ValidateFunction>();

@@ -1,10 +1,15 @@
 // Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
 import { InvalidRequest } from '../errors/http-error.js';
-import type { InstanceSpec } from '../runtime/instance-runtime.js';
 import { validateBody } from './body-validator.js';
 
 /** Secret values are limited in bytes (the schema's maxLength counts characters). */
 export const MAX_SECRET_BYTES = 8 * 1024;
+
+/** A create body: what the runtime needs to make the instance (its InstanceSpec). */
+export interface CreateInstanceBody {
+  readonly userId: string;
+  readonly secrets: Readonly<Record<string, string>>;
+}
 
 export interface RpcRequest {
   readonly method: string;
@@ -12,8 +17,8 @@ export interface RpcRequest {
   readonly timeoutMs: number;
 }
 
-/** Validates a create body into an InstanceSpec. */
-export function parseCreateInstance(body: unknown): InstanceSpec {
+/** Validates a create body. */
+export function parseCreateInstance(body: unknown): CreateInstanceBody {
   const parsed = validateBody<{ userId: string; secrets: Record<string, string> }>('create-instance', body);
   for (const [name, value] of Object.entries(parsed.secrets)) {
     const bytes = Buffer.byteLength(value, 'utf8');

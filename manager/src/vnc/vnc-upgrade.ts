@@ -14,7 +14,7 @@ import { InvalidRequest, RouteNotFound, TooManyAuthFailures } from '../errors/ht
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
 import { assertServing } from '../runtime/serving-guard.js';
-import { assertUserId } from '../validation/user-id.js';
+import { assertUserId } from '../names/user-id.js';
 import { VncAuthenticationRequired, VncTooManyViewers, VncUpstreamUnavailable } from './vnc-errors.js';
 import { spliceVnc, type VncPipe } from './vnc-proxy.js';
 import { parseVncRequest, rejectionResponse, type VncRequest } from './vnc-request.js';

@@ -2,7 +2,7 @@
 // removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
 // KUBECONFIG), so both places are read here and nowhere else.
 import { parseArgs as tokenize } from 'node:util';
-import { isValidUserId, USER_ID_RULE } from 'openclaw-platform/core';
+import { isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
 
@@ -77,20 +77,6 @@ const OPTIONS: Readonly<Record<CommandName, Readonly<Record<string, OptionSpec>>
     ...COMMON, 'image-tag': { value: true }, 'max-unavailable': { value: true }, users: { value: true }, timeout: { value: true },
   },
 };
-
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * A duration like 3m, 90s, 1m30s, 2500ms; a bare number is seconds.
- * @example parseDuration('3m') // 180000
- */
-export function parseDuration(text: string): number | undefined {
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * (UNITS[unit ?? 's'] ?? 1000);
-  return Math.round(total);
-}
 
 function isTrue(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
@@ -168,7 +154,8 @@ function connectionOf(options: Map<string, string | true>, env: Env, command: Co
 function durationOption(options: Map<string, string | true>, fallback: number, command: CommandName): number {
   const raw = text(options, 'timeout');
   if (raw === undefined) return fallback;
-  const ms = parseDuration(raw);
+  // A bare number is seconds, as in helm's own --timeout.
+  const ms = parseDuration(raw, { bareUnit: 's' });
   if (ms === undefined || ms <= 0) throw new UsageError(`--timeout "${raw}" is not a duration like 3m, 90s or 1m30s`, command);
   return ms;
 }

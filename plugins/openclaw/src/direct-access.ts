@@ -4,7 +4,7 @@
 import { GatewayClient, GatewayUnavailable, WhatsAppPairing } from 'openclaw-platform/core';
 import type { Connection } from './args.js';
 import { PortForwardFailed } from './errors.js';
-import type { InstanceAccess } from './instance-access.js';
+import type { InstanceAccess } from './instance-api.js';
 import { findInstancePod, GATEWAY_PORT, loadKubeConfig, readGatewayToken } from './kube-target.js';
 import { forwardPort } from './port-forward.js';
 

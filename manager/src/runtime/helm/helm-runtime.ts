@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { ManagerConfig } from '../../config.js';
-import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs, type ReuseUpgradeArgsInput } from '../../helm/helm-args.js';
-import { mapHelmError, type HelmOperation } from '../../helm/helm-error-map.js';
-import { runHelm, type HelmRunner } from '../../helm/spawn.js';
+import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs, type ReuseUpgradeArgsInput } from './helm-args.js';
+import { mapHelmError, type HelmOperation } from './helm-error-map.js';
+import { runHelm, type HelmRunner } from './helm-spawn.js';
 import type { Logger } from '../../logger.js';
 import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
-import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../object-names.js';
+import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../../names/object-names.js';
 import {
   InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, OperationInProgress, RuntimeOperationFailed,
   RuntimeUnavailable,

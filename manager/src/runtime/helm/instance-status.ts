@@ -1,7 +1,7 @@
 // Pure: an instance's API view from the cluster objects the watch cache holds for one user.
 import type { V1Deployment, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import type { Instance, InstancePhase } from '../instance-runtime.js';
-import { dataClaimName, releaseName } from '../object-names.js';
+import { dataClaimName, releaseName } from '../../names/object-names.js';
 
 export interface UserObjects {
   readonly userId: string;

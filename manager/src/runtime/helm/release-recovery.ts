@@ -4,8 +4,9 @@
 // release is worth keeping, so it is uninstalled as soon as the cluster answers again.
 // The manager runs as one replica (manager/k8s/manager-deployment.yaml), so an unfinished install
 // it does not run itself belongs to nobody.
-import { HelmCommandFailed } from '../../helm/helm-errors.js';
-import type { HelmRunOptions, HelmRunner } from '../../helm/spawn.js';
+import { buildListUnsettledArgs, buildStatusArgs, buildUninstallArgs } from './helm-args.js';
+import { HelmCommandFailed } from './helm-errors.js';
+import type { HelmRunOptions, HelmRunner } from './helm-spawn.js';
 import type { Logger } from '../../logger.js';
 
 export interface ReleaseStatus {
@@ -17,15 +18,6 @@ export interface ReleaseStatus {
 /** A first install that never completed (a failed upgrade of a deployed release is not one). */
 export function isUnfinishedInstall(release: ReleaseStatus): boolean {
   return release.status === 'pending-install' || (release.status === 'failed' && release.revision === 1);
-}
-
-export function buildStatusArgs(release: string, namespace: string): string[] {
-  return ['status', release, '--namespace', namespace, '--output', 'json'];
-}
-
-/** Releases in the namespace carrying `selector` (helm --labels) that are pending or failed. */
-export function buildListUnsettledArgs(namespace: string, selector: string): string[] {
-  return ['list', '--namespace', namespace, '--pending', '--failed', '--selector', selector, '--output', 'json'];
 }
 
 /** `helm status -o json`: {name, version, info: {status}}. */
@@ -67,7 +59,7 @@ export class ReleaseRecovery {
       throw err;
     }
     if (!isUnfinishedInstall(status)) return false;
-    await this.helm(['uninstall', release, '--namespace', this.options.namespace, '--wait=watcher', '--timeout', '2m']);
+    await this.helm(buildUninstallArgs({ release, namespace: this.options.namespace, timeout: '2m' }));
     this.options.logger.warn({ release, status: status.status }, 'uninstalled an unfinished install');
     return true;
   }

@@ -7,7 +7,7 @@ import {
   type V1Deployment, type V1PersistentVolumeClaim, type V1Pod,
 } from '@kubernetes/client-node';
 import type { Logger } from '../../logger.js';
-import { gatewayPodSelector, USER_LABEL, dataClaimName, objectName } from '../object-names.js';
+import { gatewayPodSelector, USER_LABEL, dataClaimName, objectName } from '../../names/object-names.js';
 
 type Cached<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
 

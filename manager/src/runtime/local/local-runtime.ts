@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
-import { isValidUserId } from '../../validation/user-id.js';
+import { isValidUserId } from '../../names/user-id.js';
 import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
-import { dataClaimName } from '../object-names.js';
+import { dataClaimName } from '../../names/object-names.js';
 import {
   InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, RuntimeUnavailable,
 } from '../runtime-errors.js';

@@ -1,6 +1,6 @@
 // What the local runtime knows about one instance, and how that reads in the API.
 import type { Instance, InstancePhase } from '../instance-runtime.js';
-import { dataClaimName } from '../object-names.js';
+import { dataClaimName } from '../../names/object-names.js';
 import type { BrowserSupport } from './browser-support.js';
 import type { InstanceRecord } from './instance-record.js';
 

@@ -3,7 +3,7 @@
 import { describeWhatsAppStatus, MAX_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS, type WaitOutcome, WhatsAppAlreadyLinked, WhatsAppLoginFailed } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
 import { PairingEnded } from '../errors.js';
-import type { InstanceAccess } from '../instance-access.js';
+import type { InstanceAccess } from '../instance-api.js';
 import { renderQrDataUrl } from '../qr-terminal.js';
 import { QrScreen } from '../qr-screen.js';
 import { formatTimeLeft } from '../terminal-frame.js';

@@ -1,6 +1,6 @@
 // `helm openclaw rpc <userId> <method> [json-params]`: one gateway call, its answer as JSON.
 import type { Command } from '../args.js';
-import type { InstanceAccess } from '../instance-access.js';
+import type { InstanceAccess } from '../instance-api.js';
 import type { CommandIo } from './command-io.js';
 
 export type RpcCommand = Extract<Command, { kind: 'rpc' }>;

@@ -1,7 +1,7 @@
 // `helm openclaw status <userId>`: the WhatsApp link state, as a line (and the gateway's issues) or JSON.
 import { describeWhatsAppStatus } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
-import type { InstanceAccess } from '../instance-access.js';
+import type { InstanceAccess } from '../instance-api.js';
 import type { CommandIo } from './command-io.js';
 
 export type StatusCommand = Extract<Command, { kind: 'status' }>;

@@ -1,6 +1,6 @@
 // Runs helm. The one module the helm runtime's unit tests replace; everything above it is pure or
 // talks to this through the HelmRunner type.
-import { CommandNotStarted, runCommand } from '../process/spawn.js';
+import { CommandNotStarted, runCommand } from '../../process/spawn.js';
 import { HelmCommandFailed, HelmNotFound, scrubSecrets } from './helm-errors.js';
 
 export interface HelmRunOptions {

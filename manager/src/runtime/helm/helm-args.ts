@@ -85,3 +85,13 @@ export function buildReuseUpgradeArgs(input: ReuseUpgradeArgsInput): string[] {
   }
   return args;
 }
+
+/** `helm status -o json` of one release. */
+export function buildStatusArgs(release: string, namespace: string): string[] {
+  return ['status', release, '--namespace', namespace, '--output', 'json'];
+}
+
+/** Releases in the namespace carrying `selector` (helm --labels) that are pending or failed. */
+export function buildListUnsettledArgs(namespace: string, selector: string): string[] {
+  return ['list', '--namespace', namespace, '--pending', '--failed', '--selector', selector, '--output', 'json'];
+}

@@ -1,9 +1,9 @@
 // The one place helm failures become API answers: known stderr patterns to HTTP statuses. Anything
 // unknown is a 502 whose details (args, exit code, scrubbed stderr) go to the log only.
-import { HttpError, InvalidRequest, type FieldProblem } from '../errors/http-error.js';
+import { HttpError, InvalidRequest, type FieldProblem } from '../../errors/http-error.js';
 import {
   InstanceAlreadyExists, InstanceNotFound, OperationInProgress, RuntimeOperationFailed, RuntimeUnavailable,
-} from '../runtime/runtime-errors.js';
+} from '../runtime-errors.js';
 import { HelmCommandFailed, HelmNotFound } from './helm-errors.js';
 
 const IN_PROGRESS = /another operation \(install\/upgrade\/rollback\) is in progress/i;

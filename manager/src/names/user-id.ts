@@ -1,9 +1,9 @@
 // The user id rule. It keeps every derived name valid: Service names are RFC 1035 labels (<= 63),
 // Helm release names <= 53, and "<userId>-openclaw-data" must fit in 63.
 import { InvalidRequest } from '../errors/http-error.js';
-import { API_SCHEMAS } from './api-schemas.js';
+import createInstance from '../../../schemas/api/create-instance.json' with { type: 'json' };
 
-export const USER_ID_PATTERN = API_SCHEMAS['create-instance'].properties.userId.pattern;
+export const USER_ID_PATTERN = createInstance.properties.userId.pattern;
 const USER_ID = new RegExp(USER_ID_PATTERN, 'u');
 
 export const USER_ID_RULE =
