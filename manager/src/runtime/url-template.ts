@@ -1,4 +1,5 @@
 // Fills the {userId}, {service} and {namespace} placeholders of a gateway/VNC URL template.
+import { objectName } from '../names/object-names.js';
 
 export interface TemplateValues {
   readonly userId: string;
@@ -9,7 +10,7 @@ export interface TemplateValues {
 export function fillUrlTemplate(template: string, values: TemplateValues): string {
   const replacements: Record<string, string> = {
     userId: values.userId,
-    service: `${values.userId}-openclaw`,
+    service: objectName(values.userId),
     namespace: values.namespace,
   };
   return template.replace(/\{(userId|service|namespace)\}/g, (_, name: string) => replacements[name] ?? '');

@@ -2,7 +2,7 @@
 // removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
 // KUBECONFIG), so both places are read here and nowhere else.
 import { parseArgs as tokenize } from 'node:util';
-import { isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
+import { isGatewayMethodName, isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
 
@@ -47,7 +47,6 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_NAMESPACE = 'openclaw';
 export const DEFAULT_PAIR_TIMEOUT_MS = 180_000;
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
-const METHOD = /^[a-z][A-Za-z0-9_.-]{0,127}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LEADING_SWITCHES = new Set(['--debug', '--no-color']);
 
@@ -229,7 +228,7 @@ export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
       expectPositionals(positionals, 3, command);
       const method = positionals[1];
       if (method === undefined) throw new UsageError('rpc needs a gateway method, e.g. health', command);
-      if (!METHOD.test(method)) throw new UsageError(`"${method}" is not a gateway method name`, command);
+      if (!isGatewayMethodName(method)) throw new UsageError(`"${method}" is not a gateway method name`, command);
       const timeoutMs = durationOption(options, DEFAULT_RPC_TIMEOUT_MS, command);
       return done({ kind: 'rpc', userId, method, params: rpcParams(positionals[2]), timeoutMs, connection });
     }

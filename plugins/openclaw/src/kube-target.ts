@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from '@kubernetes/client-node';
-import { GATEWAY_TOKEN_KEY, gatewayPodSelector, USER_LABEL } from 'openclaw-platform/core';
+import { GATEWAY_TOKEN_KEY, gatewayPodSelector, objectName, USER_LABEL } from 'openclaw-platform/core';
 import type { Connection } from './args.js';
 import { ClusterUnavailable, InstanceNotFoundInCluster } from './errors.js';
 
@@ -19,7 +19,7 @@ export interface KubeTarget {
 }
 
 /** Secret of a user's instance (chart: `<userId>-openclaw`). */
-export const secretName = (userId: string): string => `${userId}-openclaw`;
+const secretName = objectName;
 
 /**
  * Whether there is any cluster to find without --kubeconfig: a KUBECONFIG file, ~/.kube/config, or
