@@ -1,12 +1,15 @@
 // Integration setup file: every manager a test builds (createApp, createLogger) has its log lines and
 // its responses recorded, and the secrets it sees noted (its API key, the user secrets instances are
 // created with, the gateway tokens it calls with). After each test file, that file's output is
-// scanned; the global teardown (setup-secret-scan.ts) scans the whole run. The wrappers change no
-// behaviour: loggers still write what they wrote before, apps answer what they answered.
+// scanned; the global teardown (setup-secret-scan.ts) scans the whole run. Every answer is also
+// checked against the manager's OpenAPI document (openapi-responses.ts), and a file whose managers
+// answered anything the document does not describe fails. The wrappers change no behaviour: loggers
+// still write what they wrote before, apps answer what they answered.
 import { Writable } from 'node:stream';
 import { afterAll, vi } from 'vitest';
 import type { AppMiddleware } from '../../manager/src/app-state.js';
 import type { GatewayCaller } from '../../manager/src/rpc/instance-rpc.js';
+import { answerProblem } from './openapi-responses.js';
 import { describeFindings, noteSecret, recordOutput, scanCurrentFile } from './secret-capture.js';
 
 const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
@@ -52,8 +55,13 @@ const capture: AppMiddleware = async (ctx, next) => {
     if (ctx.status < 300 && secrets && typeof secrets === 'object') for (const value of Object.values(secrets)) if (typeof value === 'string') noteSecret(value);
     const text = bodyText(ctx.body, ctx.response.type);
     recordOutput(`response ${ctx.method} ${ctx.path} ${ctx.status}`, `${JSON.stringify(ctx.response.headers)} ${text ?? ''}`);
+    const problem = answerProblem({ method: ctx.method, path: ctx.path, status: ctx.status, type: ctx.response.type, text });
+    if (problem) undocumented.add(problem);
   }
 };
+
+/** Answers of this file's managers that the OpenAPI document does not describe. */
+const undocumented = new Set<string>();
 
 vi.mock('../../manager/src/app.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../manager/src/app.js')>();
@@ -76,4 +84,5 @@ vi.mock('../../manager/src/app.js', async (importOriginal) => {
 afterAll(() => {
   const findings = scanCurrentFile();
   if (findings.length > 0) throw new Error(`secret values appeared in manager logs or responses:\n${describeFindings(findings)}`);
+  if (undocumented.size > 0) throw new Error(`answers the OpenAPI document does not describe:\n${[...undocumented].join('\n')}`);
 });

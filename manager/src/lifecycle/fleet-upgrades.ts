@@ -8,7 +8,7 @@ import { HttpError, InvalidRequest } from '../errors/http-error.js';
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
 import { InstanceNotFound } from '../runtime/runtime-errors.js';
-import type { FleetUpgradeBody } from '../validation/fleet-bodies.js';
+import type { FleetUpgradeRequest } from '../validation/api-types.js';
 import { FleetUpgradeInProgress, FleetUpgradeNotFound } from './fleet-errors.js';
 import { runFleetUpgrade, type FleetOutcome, type FleetResult } from './fleet-scheduler.js';
 import type { InstanceLifecycle } from './instance-lifecycle.js';
@@ -23,7 +23,7 @@ export interface FleetUpgradesOptions {
 
 interface Run {
   readonly id: string;
-  readonly request: FleetUpgradeBody;
+  readonly request: FleetUpgradeRequest;
   readonly startedAt: Date;
   finishedAt?: Date;
   state: FleetRunState;
@@ -46,7 +46,7 @@ export class FleetUpgrades {
   constructor(private readonly options: FleetUpgradesOptions) {}
 
   /** Validates the targets and starts the run; its status at once (the first ones already upgrading). */
-  async begin(request: FleetUpgradeBody): Promise<FleetUpgradeRun> {
+  async begin(request: FleetUpgradeRequest): Promise<FleetUpgradeRun> {
     const running = [...this.runs.values()].find((r) => r.state === 'running');
     if (running) throw new FleetUpgradeInProgress(running.id);
     const userIds = await this.targets(request.userIds);

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the whole API. Request bodies are the schemas/api files themselves;
 // a unit test checks that the document and the router list the same routes.
 import { API_SCHEMAS } from '../validation/api-schemas.js';
-import { BODY_SCHEMA_NAMES, COMPONENT_SCHEMAS, type JsonObject } from './components.js';
+import { BODY_SCHEMA_NAMES, COMPONENT_SCHEMAS, errorResponse, type JsonObject } from './components.js';
 import { fleetPaths } from './paths/fleet.js';
 import { instancePaths } from './paths/instances.js';
 import { lifecyclePaths } from './paths/lifecycle.js';
@@ -29,10 +29,21 @@ export function buildOpenApiDocument(): JsonObject {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: 'http://localhost:3000' }],
     security: [{ bearer: [] }],
-    paths: { ...publicPaths, ...metricsPaths, ...instancePaths, ...lifecyclePaths, ...fleetPaths, ...rpcPaths, ...whatsappPaths, ...vncPaths },
+    paths: withBodyLimit({ ...publicPaths, ...metricsPaths, ...instancePaths, ...lifecyclePaths, ...fleetPaths, ...rpcPaths, ...whatsappPaths, ...vncPaths }),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'OPENCLAW_MANAGER_API_KEY' } },
       schemas: { ...COMPONENT_SCHEMAS, ...bodySchemas },
     },
   };
+}
+
+/** Every POST reads its body under the size limit (middleware/json-body.ts), so any may answer 413. */
+function withBodyLimit(paths: JsonObject): JsonObject {
+  const tooLarge = errorResponse('The body is larger than the limit (PAYLOAD_TOO_LARGE)');
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => {
+      const { post, ...rest } = item as { post?: { responses: JsonObject } };
+      return [path, post ? { ...rest, post: { ...post, responses: { ...post.responses, '413': tooLarge } } } : item];
+    }),
+  );
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { ManagerMetrics } from '../metrics/metrics.js';
 import type { GatewayTarget, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { assertServing } from '../runtime/serving-guard.js';
-import type { RpcRequest } from '../validation/request-bodies.js';
+import type { RpcRequest } from '../validation/api-types.js';
 import { ActivityTracker } from '../activity/activity-tracker.js';
 import { mapGatewayError } from './gateway-error-map.js';
 

@@ -19,7 +19,7 @@ function validatorFor(name: ApiSchemaName): ValidateFunction {
 
 /**
  * Validates `body` (defaults filled in) against schema `name`; throws InvalidRequest otherwise.
- * @example validateBody<CreateInstanceBody>('create-instance', { userId: 'alice' })
+ * @example validateBody<CreateInstanceRequest>('create-instance', { userId: 'alice' })
  */
 export function validateBody<T>(name: ApiSchemaName, body: unknown): T {
   const validate = validatorFor(name);

@@ -1,25 +1,14 @@
 // Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
 import { InvalidRequest } from '../errors/http-error.js';
+import type { CreateInstanceRequest, RpcRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
 
 /** Secret values are limited in bytes (the schema's maxLength counts characters). */
 export const MAX_SECRET_BYTES = 8 * 1024;
 
-/** A create body: what the runtime needs to make the instance (its InstanceSpec). */
-export interface CreateInstanceBody {
-  readonly userId: string;
-  readonly secrets: Readonly<Record<string, string>>;
-}
-
-export interface RpcRequest {
-  readonly method: string;
-  readonly params: Record<string, unknown>;
-  readonly timeoutMs: number;
-}
-
 /** Validates a create body. */
-export function parseCreateInstance(body: unknown): CreateInstanceBody {
-  const parsed = validateBody<{ userId: string; secrets: Record<string, string> }>('create-instance', body);
+export function parseCreateInstance(body: unknown): CreateInstanceRequest {
+  const parsed = validateBody<CreateInstanceRequest>('create-instance', body);
   for (const [name, value] of Object.entries(parsed.secrets)) {
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > MAX_SECRET_BYTES) {

@@ -1,22 +1,14 @@
 // Typed, validated bodies of the WhatsApp routes (schemas/api/whatsapp-*.json).
+import type { WhatsAppQrRequest, WhatsAppWaitRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
 
-export interface WhatsAppQrBody {
-  readonly force: boolean;
-}
-
-export interface WhatsAppWaitBody {
-  readonly timeoutMs: number;
-  readonly currentQrDataUrl?: string;
-}
-
 /** Defaults: force false. */
-export function parseWhatsAppQrBody(body: unknown): WhatsAppQrBody {
-  return validateBody<WhatsAppQrBody>('whatsapp-qr-request', body);
+export function parseWhatsAppQrBody(body: unknown): WhatsAppQrRequest {
+  return validateBody<WhatsAppQrRequest>('whatsapp-qr-request', body);
 }
 
 /** Defaults: timeoutMs 120000 (bounded 1000..300000); an empty currentQrDataUrl is the same as none. */
-export function parseWhatsAppWaitBody(body: unknown): WhatsAppWaitBody {
-  const { timeoutMs, currentQrDataUrl } = validateBody<WhatsAppWaitBody>('whatsapp-wait-request', body);
+export function parseWhatsAppWaitBody(body: unknown): WhatsAppWaitRequest {
+  const { timeoutMs, currentQrDataUrl } = validateBody<WhatsAppWaitRequest>('whatsapp-wait-request', body);
   return currentQrDataUrl ? { timeoutMs, currentQrDataUrl } : { timeoutMs };
 }

@@ -96,7 +96,7 @@ export const whatsappPaths: JsonObject = {
     get: {
       operationId: 'whatsappStatus',
       summary: 'WhatsApp link state of the instance',
-      responses: { '200': jsonResponse('The link state', status), '502': errorResponse('The gateway failed'), ...GATEWAY_ERRORS },
+      responses: { '200': jsonResponse('The link state', status), '400': errorResponse('Invalid userId'), '502': errorResponse('The gateway failed'), ...GATEWAY_ERRORS },
     },
   },
   '/api/instances/{userId}/whatsapp/logout': {
@@ -104,7 +104,7 @@ export const whatsappPaths: JsonObject = {
     post: {
       operationId: 'whatsappLogout',
       summary: 'Unlink WhatsApp: removes the stored session',
-      responses: { '200': jsonResponse('Logged out (or was not linked)', logoutResult), '502': errorResponse('The gateway failed'), ...GATEWAY_ERRORS },
+      responses: { '200': jsonResponse('Logged out (or was not linked)', logoutResult), '400': errorResponse('Invalid userId'), '502': errorResponse('The gateway failed'), ...GATEWAY_ERRORS },
     },
   },
 };
