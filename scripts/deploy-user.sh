@@ -19,14 +19,20 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# chart_rule <property path> <keyword>: a rule from the chart's values schema, the home of the user id
+# and image tag rules (both patterns are also valid bash regular expressions).
+chart_rule() {
+  node -e 'let s = require(process.argv[1]); for (const p of process.argv[2].split(".")) s = s.properties[p];
+    process.stdout.write(String(s[process.argv[3]]))' "$ROOT/chart/values.schema.json" "$1" "$2"
+}
 
 [ $# -ge 2 ] || usage
 action="$1"
 namespace="${NAMESPACE:-openclaw}"
+user_pattern="$(chart_rule userId pattern)"
 if [ "$action" != upgrade-all ]; then
   user="$2"; values="${3:-}"
-  [[ "$user" =~ ^[a-z](-?[a-z0-9])*$ && ${#user} -le 40 ]] ||
-    die "invalid userId '$user': lower-case letter first, then lower-case letters, digits and single dashes, at most 40 characters"
+  [[ "$user" =~ $user_pattern && ${#user} -le $(chart_rule userId maxLength) ]] || die "invalid userId '$user': $(chart_rule userId description)"
   release="$user-openclaw"
 fi
 helm="$("$ROOT/scripts/install-helm")"
@@ -69,11 +75,12 @@ upgrade_tag() { # upgrade_tag <release> <imageTag> <log file>
 
 upgrade_all() { # upgrade_all <imageTag> [maxUnavailable]
   local tag="$1" max="${2:-1}"
-  [[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
+  local tag_pattern; tag_pattern="$(chart_rule image.tag pattern)"
+  [[ "$tag" =~ $tag_pattern ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
   if ! [[ "$max" =~ ^[0-9]+$ ]] || ((max < 1 || max > 50)); then die "maxUnavailable must be an integer 1-50, got '$max'"; fi
   ensure_postrenderer
   local releases=()
-  mapfile -t releases < <("$helm" list --namespace "$namespace" --short --max 100000 --filter '^[a-z]([a-z0-9]|-[a-z0-9])*-openclaw$' | sort)
+  mapfile -t releases < <("$helm" list --namespace "$namespace" --short --max 100000 --filter "${user_pattern%\$}-openclaw\$" | sort)
   [ ${#releases[@]} -gt 0 ] || { say "no *-openclaw releases in namespace $namespace"; return 0; }
   say "upgrading ${#releases[@]} release(s) in $namespace to $tag, $max at a time"
 

@@ -28,7 +28,7 @@ export async function freshHealth(target: GatewayTarget, calls: number): Promise
   for (let i = 0; i < calls; i++) {
     out.push(
       await timed(async () => {
-        const client = new GatewayClient({ url: target.url, token: target.token, reconnect: false });
+        const client = new GatewayClient({ url: target.url, token: target.token });
         await client.request('health');
         await client.close();
       }),

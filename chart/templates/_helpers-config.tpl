@@ -1,18 +1,10 @@
 {{/*
-The gateway's openclaw.json. The gateway binds loopback (the in-pod forwarder exposes it), so that
-token clients keep their scopes (GHSA-rqpp-rjj8-7wv8); the token comes from the environment.
+openclaw.gatewayConfig: the operator's part of the gateway's openclaw.json (.Values.config). The
+instance's entrypoint merges the keys the platform depends on over it (gateway bind, port and auth
+mode, the in-pod browser): scripts/lib/gateway-config.mjs is their one home.
 */}}
-
-{{/* openclaw.gatewayConfig: the generated config with .Values.config deep-merged over it, as a dict. */}}
 {{- define "openclaw.gatewayConfig" -}}
-{{- $gateway := dict "mode" "local" "bind" "loopback" "port" .Values.gateway.internalPort "auth" (dict "mode" "token") -}}
-{{- $base := dict "gateway" $gateway -}}
-{{- if .Values.browser.enabled -}}
-{{- $profile := dict "cdpUrl" "http://127.0.0.1:9222" -}}
-{{- $_ := set $base "browser" (dict "enabled" true "noSandbox" true "defaultProfile" "pod" "profiles" (dict "pod" $profile)) -}}
-{{- end -}}
-{{- $merged := mustMergeOverwrite $base (deepCopy .Values.config) -}}
-{{- toPrettyJson $merged -}}
+{{- toPrettyJson .Values.config -}}
 {{- end -}}
 
 {{/* openclaw.gatewayToken: the given token, else the one already in the cluster, else a new random one. */}}

@@ -16,8 +16,10 @@ import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
 import { routeFallback } from './middleware/route-fallback.js';
 import { buildRouter } from './routes/build-router.js';
+import type { RouteDeps } from './routes/route-deps.js';
 import { InstanceRpc, type GatewayCaller } from './rpc/instance-rpc.js';
 import { countByPhase, type InstanceRuntime } from './runtime/instance-runtime.js';
+import { ViewerAssets } from './viewer/viewer-assets.js';
 import { createVncServices, type VncServices } from './vnc/vnc-services.js';
 
 export interface AppDeps {
@@ -49,15 +51,23 @@ export interface ManagerApp extends Koa<AppState> {
 
 export const isProtectedPath = (path: string): boolean => isApiPath(path) || path === '/metrics';
 
-export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
+/** Everything the routes and main.ts share, built in one place. */
+export interface ManagerServices extends RouteDeps {
+  readonly logger: Logger;
+  /** Present when OPENCLAW_IDLE_STOP_AFTER is set. */
+  readonly idleStop: IdleStopper | undefined;
+}
+
+export function createServices(config: ManagerConfig, deps: AppDeps): ManagerServices {
+  const { runtime } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const metrics = deps.metrics ?? createMetrics({ phases: () => countByPhase(deps.runtime) });
-  const rpc = new InstanceRpc(deps.runtime, deps.pool, metrics);
+  const metrics = deps.metrics ?? createMetrics({ phases: () => countByPhase(runtime) });
+  const rpc = new InstanceRpc(runtime, deps.pool, metrics);
   const vnc = deps.vnc ?? createVncServices({ apiKey: config.apiKey, maxViewersPerInstance: config.vncMaxViewers });
-  const lifecycle = new InstanceLifecycle(deps.runtime, rpc);
-  const fleet = new FleetUpgrades({ runtime: deps.runtime, lifecycle, logger });
+  const lifecycle = new InstanceLifecycle(runtime, rpc, vnc.activity);
+  const fleet = new FleetUpgrades({ runtime, lifecycle, logger });
   const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
-    runtime: deps.runtime,
+    runtime,
     stop: (userId) => lifecycle.stop(userId),
     // RPC (WhatsApp included) and VNC traffic both count; a call under way or a viewer connected is use.
     lastActivity: (userId) => latest(rpc.activity.lastActivity(userId), vnc.activity.lastActivity(userId)),
@@ -65,10 +75,17 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
     idleAfterMs: config.idleStopAfterMs,
     logger: logger.child({ component: 'idle-stop' }),
   });
-  const router = buildRouter({
-    config, runtime: deps.runtime, rpc, metrics, vnc, lifecycle, fleet,
+  return {
+    config, runtime, logger, metrics, rpc, vnc, lifecycle, fleet, idleStop,
+    viewerAssets: new ViewerAssets(),
     ...(deps.progressKeepaliveMs === undefined ? {} : { progressKeepaliveMs: deps.progressKeepaliveMs }),
-  });
+  };
+}
+
+export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
+  const services = createServices(config, deps);
+  const { logger, metrics, vnc, fleet, idleStop } = services;
+  const router = buildRouter(services);
 
   const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { -readonly [K in Exclude<keyof ManagerApp, keyof Koa<AppState>>]: ManagerApp[K] };
   app.silent = true;

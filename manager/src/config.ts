@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDuration, parseDuration } from './duration.js';
+import { IMAGE_TAG_RULE, isImageTag } from './names/image-tag.js';
+import { GATEWAY_PORT, NOVNC_PORT } from './names/object-names.js';
 
 export type RuntimeKind = 'helm' | 'local';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -91,8 +93,8 @@ export const DEFAULTS = {
   imageRepository: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke',
   imageTag: 'latest',
   domainBase: 'openclaw.zazz.buzz',
-  gatewayUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:18789',
-  vncUrlTemplate: 'ws://{service}.{namespace}.svc.cluster.local:6080',
+  gatewayUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${GATEWAY_PORT}`,
+  vncUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${NOVNC_PORT}`,
   postRenderer: 'openclaw-postrender',
 } as const;
 
@@ -162,7 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     problems.push(`OPENCLAW_IMAGE_REPO must be a repository without tag or digest, got "${imageRepository}"`);
   }
   const imageTag = str('OPENCLAW_IMAGE_TAG', DEFAULTS.imageTag);
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag)) problems.push(`OPENCLAW_IMAGE_TAG is not a valid image tag: "${imageTag}"`);
+  if (!isImageTag(imageTag)) problems.push(`OPENCLAW_IMAGE_TAG is not a valid image tag (${IMAGE_TAG_RULE}): "${imageTag}"`);
 
   const gatewayUrlTemplate = urlTemplate('OPENCLAW_GATEWAY_URL_TEMPLATE', str('OPENCLAW_GATEWAY_URL_TEMPLATE', DEFAULTS.gatewayUrlTemplate), problems);
   const vncUrlTemplate = urlTemplate('OPENCLAW_VNC_URL_TEMPLATE', str('OPENCLAW_VNC_URL_TEMPLATE', DEFAULTS.vncUrlTemplate), problems);

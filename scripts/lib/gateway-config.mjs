@@ -4,7 +4,11 @@
 // Usage: node gateway-config.mjs <out> <internalPort> <browserEnabled:true|false> <cdpPort> [template]
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
-/** The keys the entrypoint owns; everything else in the template is the operator's. */
+/**
+ * The keys the entrypoint owns; everything else in the template (the chart's ConfigMap, from
+ * values.config) is the operator's. The gateway binds loopback behind the in-pod forwarder so that
+ * token clients keep their scopes (GHSA-rqpp-rjj8-7wv8); the token comes from the environment.
+ */
 export function platformConfig({ internalPort, browserEnabled, cdpPort }) {
   return {
     gateway: { mode: 'local', bind: 'loopback', port: internalPort, auth: { mode: 'token' } },

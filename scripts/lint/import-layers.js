@@ -26,7 +26,7 @@ export const LAYERS = [
     paths: [
       'manager/src/core.ts', 'manager/src/gateway/', 'manager/src/whatsapp/', 'manager/src/names/', 'manager/src/contracts/',
       'manager/src/errors/', 'manager/src/activity/', 'manager/src/auth/', 'manager/src/config.ts', 'manager/src/logger.ts',
-      'manager/src/duration.ts',
+      'manager/src/duration.ts', 'manager/src/backoff.ts',
     ],
   },
 ];

@@ -306,21 +306,21 @@ describe('chart render: secrets, config and data', () => {
     expect(Buffer.from(secret.data?.OPENCLAW_GATEWAY_TOKEN ?? '', 'base64').toString()).toBe(token);
   });
 
-  it('configures the gateway on loopback behind the forwarder, with token auth and the in-pod browser', async () => {
+  it('leaves the keys the platform owns to the entrypoint: the ConfigMap is the operator\'s config only', async () => {
     const config = JSON.parse(findObject(await renderChart([example]), 'ConfigMap').data?.['openclaw.json'] ?? '{}');
-    expect(config.gateway).toEqual({ mode: 'local', bind: 'loopback', port: 18790, auth: { mode: 'token' } });
-    // Exactly this: the gateway rewrites the config at start when it finds a legacy key (e.g. a profile's color).
-    expect(config.browser).toEqual({ enabled: true, noSandbox: true, defaultProfile: 'pod', profiles: { pod: { cdpUrl: 'http://127.0.0.1:9222' } } });
-    const noBrowser = JSON.parse(findObject(await renderChart([example, valuesFile({ browser: { enabled: false } })]), 'ConfigMap').data?.['openclaw.json'] ?? '{}');
-    expect(noBrowser.browser).toBeUndefined();
+    expect(config.gateway).toBeUndefined();
+    expect(config.browser).toBeUndefined();
+    const deployment = findObject(await renderChart([example]), 'Deployment');
+    const env = Object.fromEntries((deployment.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+    expect(env.OPENCLAW_CONFIG_TEMPLATE).toBe('/etc/openclaw/openclaw.json');
   });
 
-  it('deep-merges values.config over the generated config and rolls the pod when it changes', async () => {
+  it('puts values.config in the ConfigMap as it is and rolls the pod when it changes', async () => {
     const before = await renderChart([example]);
     const after = await renderChart([example, valuesFile({ config: { logging: { level: 'debug' }, gateway: { auth: { rateLimit: 5 } } } })]);
     const config = JSON.parse(findObject(after, 'ConfigMap').data?.['openclaw.json'] ?? '{}');
     expect(config.logging).toEqual({ level: 'debug' });
-    expect(config.gateway.auth).toEqual({ mode: 'token', rateLimit: 5 });
+    expect(config.gateway.auth).toEqual({ rateLimit: 5 });
     const checksum = (o: K8sObject[]) => findObject(o, 'Deployment').spec.template.metadata.annotations['checksum/config'];
     expect(checksum(after)).not.toBe(checksum(before));
     expect(checksum(await renderChart([example]))).toBe(checksum(before));

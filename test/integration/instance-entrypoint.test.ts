@@ -87,7 +87,7 @@ describe('instance entrypoint with the browser on', () => {
   });
 
   it('lets the gateway drive the Chromium on the display', async () => {
-    const client = new GatewayClient({ url: instance?.gatewayUrl as string, token: instance?.token as string, reconnect: false });
+    const client = new GatewayClient({ url: instance?.gatewayUrl as string, token: instance?.token as string });
     try {
       const state = await client.request('browser.request', { method: 'GET', path: '/' }, { timeoutMs: 60_000 });
       expect(state).toMatchObject({ running: true, cdpReady: true });

@@ -38,7 +38,7 @@ describe('one WhatsApp plugin for every instance', () => {
 
   it('both answer for their WhatsApp channel', async () => {
     for (const instance of instances) {
-      const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
+      const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token });
       try {
         await expect(client.request('channels.status', { channel: 'whatsapp' })).resolves.toMatchObject({ channels: { whatsapp: { linked: false } } });
       } finally {

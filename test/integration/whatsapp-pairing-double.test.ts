@@ -65,7 +65,7 @@ describe('WhatsApp pairing against the protocol-checked gateway double', () => {
   });
 
   it('refuses what the schema refuses (the check is live): `channel` is not in the pinned WebLoginStartParams', async () => {
-    const client = new GatewayClient({ url: double.url, token: double.token, reconnect: false });
+    const client = new GatewayClient({ url: double.url, token: double.token });
     try {
       await client.connect();
       await expect(client.request('web.login.start', { channel: 'whatsapp' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });

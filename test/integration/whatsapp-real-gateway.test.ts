@@ -43,7 +43,7 @@ describe('WhatsApp on the real gateway (offline)', () => {
   const helm = (args: string[]) => runHelm(['openclaw', ...args, '--manager-url', manager.http.url], { env: { ...plugins.env, OPENCLAW_MANAGER_API_KEY: TEST_API_KEY } });
 
   it('before the first pairing the plugin is not loaded, and status says not linked', async () => {
-    const direct = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
+    const direct = new GatewayClient({ url: instance.gatewayUrl, token: instance.token });
     try {
       await expect(direct.request('channels.status', { channel: 'whatsapp' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/^unknown channel: whatsapp/) });
     } finally {
@@ -63,7 +63,7 @@ describe('WhatsApp on the real gateway (offline)', () => {
   });
 
   it('the gateway itself answers web.login.start offline with ok:true and only a message (the trap)', async () => {
-    const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token, reconnect: false });
+    const client = new GatewayClient({ url: instance.gatewayUrl, token: instance.token });
     try {
       const payload = (await client.request('web.login.start', { force: true }, { timeoutMs: 120_000 })) as Record<string, unknown>;
       expect(payload.qrDataUrl).toBeUndefined();

@@ -15,7 +15,7 @@ export async function waitForGateway(url: string, token: string, timeoutMs = 120
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    const client = new GatewayClient({ url, token, reconnect: false, connectTimeoutMs: Math.max(1_000, deadline - Date.now()) });
+    const client = new GatewayClient({ url, token, connectTimeoutMs: Math.max(1_000, deadline - Date.now()) });
     try {
       const hello = await client.connect();
       await client.close();

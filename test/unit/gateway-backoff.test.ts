@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isSilent } from '../../manager/src/gateway/backoff.js';
+import { backoffDelay } from '../../manager/src/backoff.js';
+import { isSilent } from '../../manager/src/gateway/liveness.js';
 
 describe('backoffDelay', () => {
+  const gateway = { initialMs: 500, maxMs: 30_000, jitter: 0.2 };
   it.each([
-    // attempt, options, random, retryAfterMs, expected
-    [0, {}, 0.5, undefined, 500],
-    [1, {}, 0.5, undefined, 1000],
-    [3, {}, 0.5, undefined, 4000],
-    [10, {}, 0.5, undefined, 30000],
-    [0, {}, 0, undefined, 400],
-    [0, {}, 1, undefined, 600],
-    [10, {}, 1, undefined, 30000],
-    [2, { initialDelayMs: 100, factor: 3, jitter: 0 }, 0.9, undefined, 900],
-    [0, {}, 0.5, 2000, 2000],
-    [3, {}, 0.5, 500, 4000],
-    [-1, {}, 0.5, undefined, 500],
-  ])('attempt %i %j random %d retryAfter %s -> %i ms', (attempt, options, random, retryAfterMs, expected) => {
-    expect(backoffDelay(attempt, options, () => random, retryAfterMs)).toBe(expected);
+    // attempt, backoff, random, expected
+    [0, gateway, 0.5, 500],
+    [1, gateway, 0.5, 1000],
+    [3, gateway, 0.5, 4000],
+    [10, gateway, 0.5, 30000],
+    [0, gateway, 0, 400],
+    [0, gateway, 1, 600],
+    [10, gateway, 1, 30000],
+    [2, { initialMs: 100, maxMs: 10_000, factor: 3 }, 0.9, 900],
+    [6, { initialMs: 1000, maxMs: 60_000 }, 0.3, 60000],
+    [-1, gateway, 0.5, 500],
+  ])('attempt %i %j random %d -> %i ms', (attempt, backoff, random, expected) => {
+    expect(backoffDelay(attempt, backoff, () => random)).toBe(expected);
   });
 });
 

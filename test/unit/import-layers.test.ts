@@ -18,9 +18,9 @@ describe('layers/imports', () => {
   it.each([
     {
       what: 'an import upward',
-      file: 'manager/src/gateway/backoff.ts',
-      code: "import { healthRoutes } from '../routes/health.js';",
-      message: 'manager/src/gateway/backoff.ts (shared core) imports upward from manager/src/routes/health.ts (HTTP edge)',
+      file: 'manager/src/backoff.ts',
+      code: "import { healthRoutes } from './routes/health.js';",
+      message: 'manager/src/backoff.ts (shared core) imports upward from manager/src/routes/health.ts (HTTP edge)',
     },
     {
       what: 'a circle inside one layer',

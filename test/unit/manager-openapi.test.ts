@@ -2,11 +2,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { createServices } from '../../manager/src/app.js';
 import { loadConfig } from '../../manager/src/config.js';
+import { createLogger } from '../../manager/src/logger.js';
 import { createMetrics } from '../../manager/src/metrics/metrics.js';
 import { buildOpenApiDocument } from '../../manager/src/openapi/openapi-document.js';
 import { buildRouter } from '../../manager/src/routes/build-router.js';
-import { InstanceRpc } from '../../manager/src/rpc/instance-rpc.js';
 import { API_SCHEMAS } from '../../manager/src/validation/api-schemas.js';
 import { TEST_API_KEY, unusedPool } from '../support/manager-app.js';
 import { MemoryRuntime } from '../support/memory-runtime.js';
@@ -21,10 +22,9 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
 const schemaDir = path.resolve(import.meta.dirname, '../../schemas/api');
 
 function routerRoutes(): string[] {
-  const runtime = new MemoryRuntime();
   const config = loadConfig({ OPENCLAW_MANAGER_API_KEY: TEST_API_KEY });
   const metrics = createMetrics({ phases: async () => ({}), processMetrics: false });
-  const router = buildRouter({ config, runtime, metrics, rpc: new InstanceRpc(runtime, unusedPool) });
+  const router = buildRouter(createServices(config, { runtime: new MemoryRuntime(), pool: unusedPool, metrics, logger: createLogger('silent') }));
   const routes = new Set<string>();
   for (const layer of router.stack) {
     const template = String(layer.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -53,11 +53,22 @@ describe('OpenAPI document', () => {
     expect(documentRoutes(doc)).toEqual(routerRoutes());
   });
 
-  it('embeds every schemas/api file unchanged as a request-body schema', () => {
+  it('embeds every schemas/api file as a request-body schema, with the chart\'s user id and image tag rules filled in', () => {
     const files = readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort();
     expect(Object.keys(API_SCHEMAS).map((n) => `${n}.json`).sort()).toEqual(files);
+    const values = JSON.parse(readFileSync(path.resolve(schemaDir, '../../chart/values.schema.json'), 'utf8')) as {
+      properties: { userId: { pattern: string; maxLength: number }; image: { properties: { tag: { pattern: string } } } };
+    };
+    const filledIn: Record<string, Record<string, object>> = {
+      'create-instance.json': { userId: { pattern: values.properties.userId.pattern, maxLength: values.properties.userId.maxLength } },
+      'fleet-upgrade-request.json': { imageTag: { pattern: values.properties.image.properties.tag.pattern } },
+    };
     for (const file of files) {
-      const schema = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as { title: string };
+      const schema = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as { title: string; properties: Record<string, object> };
+      for (const [property, rule] of Object.entries(filledIn[file] ?? {})) {
+        expect(schema.properties[property], `${file} ${property} states its rule only in the chart`).not.toHaveProperty('pattern');
+        schema.properties[property] = { ...schema.properties[property], type: 'string', ...rule };
+      }
       expect(doc.components.schemas[schema.title], file).toEqual(schema);
     }
   });

@@ -15,7 +15,7 @@ describe('request validation', () => {
   it.each([
     ['missing userId', {}, 'userId: is required'],
     ['userId not a string', { userId: 7 }, 'userId: must be of type string'],
-    ['userId upper case', { userId: 'Alice' }, 'userId: must match ^[a-z]([a-z0-9]|-(?=[a-z0-9])){0,39}$'],
+    ['userId upper case', { userId: 'Alice' }, 'userId: must match ^[a-z](-?[a-z0-9])*$'],
     ['userId starts with a digit', { userId: '1alice' }, 'userId: must match'],
     ['userId double dash', { userId: 'al--ice' }, 'userId: must match'],
     ['userId trailing dash', { userId: 'alice-' }, 'userId: must match'],
@@ -81,7 +81,7 @@ describe('request validation', () => {
   ])('%s %s: invalid userId in the path -> 400 with the rule', async (method, path) => {
     const res = await manager.http.request(method, path, { key: TEST_API_KEY, ...(method === 'POST' ? { body: { method: 'status' } } : {}) });
     expect(res.status).toBe(400);
-    expect((res.body as { error: string }).error).toContain('userId must match ^[a-z]([a-z0-9]|-(?=[a-z0-9])){0,39}$');
+    expect((res.body as { error: string }).error).toContain('userId must match ^[a-z](-?[a-z0-9])*$');
     expect(res.body).toMatchObject({ code: 'INVALID_REQUEST', details: { problems: [{ field: 'userId', message: expect.stringMatching(/^must match/) }] } });
   });
 

@@ -1,12 +1,12 @@
 // A long-lived client of one OpenClaw gateway: connects (retrying the gateway's UNAVAILABLE while it
-// starts up), runs many concurrent requests over one socket, emits the gateway's events, and after
-// a lost connection reconnects with backoff. Pending calls of a lost connection reject at once.
+// starts up), runs many concurrent requests over one socket and emits the gateway's events. Pending
+// calls of a lost connection reject at once; the next call connects afresh.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from './backoff.js';
+import { backoffDelay, type Backoff } from '../backoff.js';
 import { GatewayConnection } from './gateway-connection.js';
-import { GatewayAuthFailed, GatewayProtocolMismatch, GatewayUnavailable } from './gateway-errors.js';
+import { GatewayUnavailable } from './gateway-errors.js';
 import { type EventFrame, type HelloOk, buildConnectParams } from './protocol.js';
 
 export interface GatewayClientOptions {
@@ -19,8 +19,6 @@ export interface GatewayClientOptions {
   readonly connectTimeoutMs?: number;
   /** Default timeout of one request (default 30 s). */
   readonly requestTimeoutMs?: number;
-  /** Reconnect after an established connection is lost: true (default), false, or backoff tuning. */
-  readonly reconnect?: boolean | BackoffOptions;
   /** Sent as client.version (default: this package's version). */
   readonly clientVersion?: string;
 }
@@ -33,11 +31,12 @@ export interface RequestOptions {
 export interface GatewayClientEvents {
   /** Every event frame the gateway sends after the handshake (tick, health, presence...). */
   event: [EventFrame];
-  /** The connection ended (lost, or close() was called); reconnecting may follow. */
+  /** The connection ended (lost, or close() was called). */
   close: [GatewayUnavailable];
-  /** A lost connection was re-established. */
-  reconnect: [HelloOk];
 }
+
+/** Retries of the gateway's UNAVAILABLE answer to `connect` while its start-up sidecars come up. */
+const CONNECT_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000, jitter: 0.2 };
 
 const where = (url: string): string => {
   const u = new URL(url);
@@ -47,14 +46,10 @@ const where = (url: string): string => {
 export class GatewayClient extends EventEmitter<GatewayClientEvents> {
   private conn?: GatewayConnection;
   private connecting?: Promise<HelloOk>;
-  private retryTimer?: ReturnType<typeof setTimeout>;
-  private retryAt = 0;
   private closed = false;
-  private readonly backoff: BackoffOptions | undefined;
 
   constructor(private readonly options: GatewayClientOptions) {
     super();
-    this.backoff = options.reconnect === false ? undefined : options.reconnect === true || options.reconnect === undefined ? DEFAULT_BACKOFF : options.reconnect;
   }
 
   get connected(): boolean {
@@ -79,27 +74,16 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
   /** Calls `method`; resolves with its payload or rejects with a typed GatewayError. */
   async request<T = unknown>(method: string, params?: unknown, opts: RequestOptions = {}): Promise<T> {
     if (this.closed) throw this.closedError();
-    if (!this.conn?.alive) {
-      if (this.retryTimer) {
-        throw new GatewayUnavailable('UNAVAILABLE', `reconnecting to the gateway at ${where(this.options.url)}`, {
-          method,
-          retryable: true,
-          retryAfterMs: Math.max(0, this.retryAt - Date.now()),
-        });
-      }
-      await this.connect();
-    }
+    if (!this.conn?.alive) await this.connect();
     const conn = this.conn;
     if (!conn) throw this.closedError();
     return (await conn.call(method, params, { timeoutMs: opts.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000, signal: opts.signal })) as T;
   }
 
-  /** Closes for good: no reconnect, pending calls reject with GatewayUnavailable. */
+  /** Closes for good: pending calls reject with GatewayUnavailable, later ones too. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
     const conn = this.conn;
     this.conn = undefined;
     if (conn) await conn.close();
@@ -134,7 +118,8 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
         // an unreachable port fails at once so callers can report the instance as down.
         const retry = err instanceof GatewayUnavailable && err.method === 'connect' && !this.closed;
         if (!retry) throw err;
-        const delay = backoffDelay(attempt, this.backoff ?? DEFAULT_BACKOFF, Math.random, err.retryAfterMs);
+        // The gateway's own retryAfterMs is a floor: never retry sooner than it asked.
+        const delay = Math.max(backoffDelay(attempt, CONNECT_BACKOFF), err.retryAfterMs ?? 0);
         if (Date.now() + delay >= deadline) throw err;
         await sleep(delay);
       }
@@ -145,24 +130,6 @@ export class GatewayClient extends EventEmitter<GatewayClientEvents> {
     if (!conn || this.conn !== conn) return;
     this.conn = undefined;
     this.emit('close', error);
-    if (!this.closed && this.backoff) this.scheduleReconnect(0);
-  }
-
-  private scheduleReconnect(attempt: number): void {
-    const delay = backoffDelay(attempt, this.backoff);
-    this.retryAt = Date.now() + delay;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.connect().then(
-        (hello) => this.emit('reconnect', hello),
-        (err: unknown) => {
-          // A refused token or protocol will not heal by retrying.
-          if (this.closed || err instanceof GatewayAuthFailed || err instanceof GatewayProtocolMismatch) return;
-          this.scheduleReconnect(attempt + 1);
-        },
-      );
-    }, delay);
-    this.retryTimer.unref();
   }
 
   private closedError(): GatewayUnavailable {

@@ -1,9 +1,9 @@
 // One authenticated WebSocket to a gateway, from handshake to close: correlates responses to
 // requests by id (they may come out of order), forwards events, and watches liveness. It never
-// reconnects; GatewayClient does that with a new GatewayConnection.
+// reconnects; the next call through GatewayClient opens a new GatewayConnection.
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
-import { isSilent } from './backoff.js';
+import { isSilent } from './liveness.js';
 import { GatewayAborted, GatewayError, GatewayTimeout, GatewayUnavailable, gatewayErrorFrom } from './gateway-errors.js';
 import { type ConnectParams, type EventFrame, type HelloOk, MalformedFrame, parseFrame, parseHelloOk } from './protocol.js';
 

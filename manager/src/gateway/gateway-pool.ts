@@ -64,7 +64,6 @@ export class GatewayPool {
     const clientOptions: GatewayClientOptions = {
       url: target.url,
       token: target.token,
-      reconnect: false,
       ...(this.options.scopes ? { scopes: this.options.scopes } : {}),
       ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
       ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),

@@ -1,5 +1,6 @@
 // Shared pieces of the OpenAPI document: response schemas, the error shape, the security scheme.
 // Request-body schemas are not written here: they are the files of schemas/api.
+import { USER_ID_SCHEMA } from '../names/user-id.js';
 import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
 import { API_SCHEMAS } from '../validation/api-schemas.js';
 
@@ -33,7 +34,7 @@ export const userIdParameter: JsonObject = {
   name: 'userId',
   in: 'path',
   required: true,
-  schema: { type: 'string', pattern: API_SCHEMAS['create-instance'].properties.userId.pattern },
+  schema: USER_ID_SCHEMA,
 };
 
 

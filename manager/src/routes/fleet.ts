@@ -13,7 +13,7 @@ export const FLEET_ROUTES = {
 
 const RUN_ID = /^[0-9a-f]{12}$/;
 
-export function registerFleetRoutes(router: AppRouter, deps: Required<Pick<RouteDeps, 'fleet'>>): void {
+export function registerFleetRoutes(router: AppRouter, deps: Pick<RouteDeps, 'fleet'>): void {
   router.post(FLEET_ROUTES.upgrade, async (ctx) => {
     const body = parseFleetUpgradeBody(ctx.state.body);
     const run = await deps.fleet.begin(body);

@@ -5,8 +5,8 @@ import { assertUserId } from '../names/user-id.js';
 import { withVncStatus } from '../vnc/vnc-status.js';
 import type { RouteDeps } from './route-deps.js';
 
-export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'rpc' | 'vnc'>): void {
-  const { runtime, rpc, vnc } = deps;
+export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'lifecycle' | 'vnc'>): void {
+  const { runtime, lifecycle, vnc } = deps;
 
   // 201 when the gateway is already ready, 202 while it starts (poll GET until phase Running).
   router.post('/api/instances', async (ctx) => {
@@ -20,21 +20,19 @@ export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 
 
   router.get('/api/instances', async (ctx) => {
     const instances = await runtime.list();
-    ctx.body = { instances: vnc ? instances.map((i) => withVncStatus(i, vnc)) : instances };
+    ctx.body = { instances: instances.map((i) => withVncStatus(i, vnc)) };
   });
 
   router.get('/api/instances/:userId', async (ctx) => {
     const instance = await runtime.get(assertUserId(ctx.params.userId ?? ''));
-    ctx.body = vnc ? withVncStatus(instance, vnc) : instance;
+    ctx.body = withVncStatus(instance, vnc);
   });
 
   // Keeps the data unless ?preservePvc=false.
   router.delete('/api/instances/:userId', async (ctx) => {
     const userId = assertUserId(ctx.params.userId ?? '');
     const preserve = parsePreservePvc(ctx.query.preservePvc);
-    const result = await runtime.delete(userId, { purge: !preserve });
-    await rpc.forget(userId);
-    vnc?.activity.forget(userId);
+    const result = await lifecycle.delete(userId, { purge: !preserve });
     ctx.state.log.info({ userId, purge: !preserve }, 'instance deleted');
     ctx.body = { deleted: true, ...result };
   });

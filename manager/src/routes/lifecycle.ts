@@ -16,7 +16,7 @@ export const LIFECYCLE_ROUTES = {
   progress: '/api/instances/:userId/progress',
 } as const;
 
-export function registerLifecycleRoutes(router: AppRouter, deps: Required<Pick<RouteDeps, 'runtime' | 'lifecycle'>> & Pick<RouteDeps, 'progressKeepaliveMs'>): void {
+export function registerLifecycleRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'lifecycle' | 'progressKeepaliveMs'>): void {
   router.post(LIFECYCLE_ROUTES.stop, async (ctx) => {
     const userId = assertUserId(ctx.params.userId ?? '');
     const instance = await deps.lifecycle.stop(userId);

@@ -1,5 +1,5 @@
-// What route modules get to work with. Each routes/<area>.ts exports one register function taking
-// the router and these.
+// What route modules get to work with, built once by app.ts. Each routes/<area>.ts exports one
+// register function taking the router and the part of these it needs.
 import type { ManagerConfig } from '../config.js';
 import type { FleetUpgrades } from '../lifecycle/fleet-upgrades.js';
 import type { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
@@ -14,14 +14,14 @@ export interface RouteDeps {
   readonly runtime: InstanceRuntime;
   readonly rpc: InstanceRpc;
   readonly metrics: ManagerMetrics;
-  /** Tickets, viewer sessions, activity (default: created from config). */
-  readonly vnc?: VncServices;
-  /** The viewer's bundled script (default: manager/dist/viewer). */
-  readonly viewerAssets?: ViewerAssets;
-  /** Stop, start and upgrade (default: over runtime and rpc). */
-  readonly lifecycle?: InstanceLifecycle;
-  /** Fleet upgrade runs (default: a fresh registry that logs nowhere). */
-  readonly fleet?: FleetUpgrades;
+  /** Tickets, viewer sessions, activity. */
+  readonly vnc: VncServices;
+  /** The viewer's bundled script. */
+  readonly viewerAssets: ViewerAssets;
+  /** Stop, start, upgrade and delete. */
+  readonly lifecycle: InstanceLifecycle;
+  /** Fleet upgrade runs. */
+  readonly fleet: FleetUpgrades;
   /** Interval of `: keepalive` comments on progress streams (default 15 s). */
   readonly progressKeepaliveMs?: number;
 }

@@ -1,15 +1,28 @@
-// The request-body schemas of the API: the files in schemas/api, bundled as they are. The OpenAPI
-// document embeds these same objects, and the validator compiles them.
-import createInstance from '../../../schemas/api/create-instance.json' with { type: 'json' };
-import fleetUpgradeRequest from '../../../schemas/api/fleet-upgrade-request.json' with { type: 'json' };
+// The request-body schemas of the API: the files in schemas/api, with the rules whose home is the
+// chart's values schema (the user id, the image tag) filled in. The OpenAPI document embeds these
+// same objects, and the validator compiles them.
+import createInstanceFile from '../../../schemas/api/create-instance.json' with { type: 'json' };
+import fleetUpgradeRequestFile from '../../../schemas/api/fleet-upgrade-request.json' with { type: 'json' };
 import rpcRequest from '../../../schemas/api/rpc-request.json' with { type: 'json' };
 import whatsappQrRequest from '../../../schemas/api/whatsapp-qr-request.json' with { type: 'json' };
 import whatsappWaitRequest from '../../../schemas/api/whatsapp-wait-request.json' with { type: 'json' };
+import { IMAGE_TAG_SCHEMA } from '../names/image-tag.js';
+import { USER_ID_SCHEMA } from '../names/user-id.js';
+
+/** `schema` with `rule`'s keywords added to one of its properties. */
+function withRule<S extends { readonly properties: object }, K extends keyof S['properties'] & string>(
+  schema: S,
+  property: K,
+  rule: object,
+): S {
+  const properties = schema.properties as Record<string, object>;
+  return { ...schema, properties: { ...properties, [property]: { ...properties[property], ...rule } } };
+}
 
 /** Schema name (the file name without .json) -> schema. */
 export const API_SCHEMAS = {
-  'create-instance': createInstance,
-  'fleet-upgrade-request': fleetUpgradeRequest,
+  'create-instance': withRule(createInstanceFile, 'userId', USER_ID_SCHEMA),
+  'fleet-upgrade-request': withRule(fleetUpgradeRequestFile, 'imageTag', IMAGE_TAG_SCHEMA),
   'rpc-request': rpcRequest,
   'whatsapp-qr-request': whatsappQrRequest,
   'whatsapp-wait-request': whatsappWaitRequest,

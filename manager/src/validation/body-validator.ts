@@ -62,9 +62,17 @@ function join(parent: string, child: string): string {
   return parent === '(body)' ? child : `${parent}.${child}`;
 }
 
+/** A user id that breaks its pattern or its length: one message, the whole rule. */
+function breaksUserIdRule(error: ErrorObject): boolean {
+  const params = error.params as Record<string, unknown>;
+  return (error.keyword === 'pattern' && params.pattern === USER_ID_PATTERN) ||
+    (error.keyword === 'maxLength' && error.schemaPath.endsWith('/properties/userId/maxLength'));
+}
+
 function describe(error: ErrorObject): FieldProblem | undefined {
   const field = fieldOf(error.instancePath);
   const params = error.params as Record<string, unknown>;
+  if (breaksUserIdRule(error)) return { field, message: USER_ID_RULE.replace(/^userId /, '') };
   switch (error.keyword) {
     case 'required':
       return { field: join(field, String(params.missingProperty)), message: 'is required' };
@@ -76,7 +84,6 @@ function describe(error: ErrorObject): FieldProblem | undefined {
         message: 'is not an allowed name: names must match ^[A-Z_][A-Z0-9_]{0,127}$ and must not start with OPENCLAW_ (reserved)',
       };
     case 'pattern':
-      if (params.pattern === USER_ID_PATTERN) return { field, message: USER_ID_RULE.replace(/^userId /, '') };
       // propertyNames' own pattern/not errors are summarised by the propertyNames error.
       if (error.schemaPath.includes('/propertyNames/')) return undefined;
       return { field, message: `must match ${String(params.pattern)}` };

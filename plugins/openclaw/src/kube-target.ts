@@ -9,8 +9,6 @@ import { GATEWAY_TOKEN_KEY, gatewayPodSelector, objectName, USER_LABEL } from 'o
 import type { Connection } from './args.js';
 import { ClusterUnavailable, InstanceNotFoundInCluster } from './errors.js';
 
-export const GATEWAY_PORT = 18789;
-export const NOVNC_PORT = 6080;
 
 export interface KubeTarget {
   readonly kubeConfig: KubeConfig;

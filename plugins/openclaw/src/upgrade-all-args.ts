@@ -2,11 +2,10 @@
 // user and needs the manager: the roll is the manager's fleet upgrade (POST /api/fleet/upgrade),
 // which waits for each instance and stops at the first failure. Without a manager,
 // scripts/deploy-user.sh upgrade-all does the same with helm alone.
-import { isValidUserId } from 'openclaw-platform/core';
+import { IMAGE_TAG_RULE, isImageTag, isValidUserId } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 
 export const DEFAULT_MAX_UNAVAILABLE = 1;
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export interface UpgradeAllOptions {
   readonly imageTag: string;
@@ -25,7 +24,7 @@ export interface UpgradeAllOptions {
 export function parseUpgradeAll(option: (name: string) => string | undefined, timeoutMs: number | undefined): UpgradeAllOptions {
   const imageTag = option('image-tag');
   if (imageTag === undefined) throw new UsageError('upgrade-all needs --image-tag, e.g. --image-tag 2026.9.7', 'upgrade-all');
-  if (!IMAGE_TAG.test(imageTag)) throw new UsageError(`"${imageTag}" is not an image tag (letters, digits, "_", ".", "-"; at most 128)`, 'upgrade-all');
+  if (!isImageTag(imageTag)) throw new UsageError(`"${imageTag}" is not an image tag (${IMAGE_TAG_RULE})`, 'upgrade-all');
   const rawMax = option('max-unavailable') ?? String(DEFAULT_MAX_UNAVAILABLE);
   const maxUnavailable = Number(rawMax);
   if (!/^\d+$/.test(rawMax) || maxUnavailable < 1 || maxUnavailable > 50) {

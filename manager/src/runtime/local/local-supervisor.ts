@@ -2,6 +2,7 @@
 // stops it, follows it (process alive, gateway ready) and restarts one that died with exponential
 // backoff. Instances a user stopped, and any whose lock is held by an operation, are left alone.
 import { readFile } from 'node:fs/promises';
+import { backoffDelay, type Backoff } from '../../backoff.js';
 import type { Logger } from '../../logger.js';
 import { startDaemon } from '../../process/spawn.js';
 import { RuntimeOperationFailed } from '../runtime-errors.js';
@@ -28,7 +29,7 @@ export interface LocalSupervisorOptions {
   readonly paths: (userId: string) => LocalPaths;
 }
 
-const MAX_BACKOFF_MS = 60_000;
+const RESTART_BACKOFF: Backoff = { initialMs: 1000, maxMs: 60_000 };
 const STABLE_MS = 60_000;
 const RUNNING_PROBE_EVERY_MS = 5_000;
 
@@ -157,7 +158,7 @@ export class LocalSupervisor {
 
   private markDead(entry: Tracked): void {
     if (entry.phase === 'Failed') return;
-    const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** entry.restarts);
+    const delay = backoffDelay(entry.restarts, RESTART_BACKOFF);
     entry.phase = 'Failed';
     entry.ready = false;
     entry.restartAt = Date.now() + delay;

@@ -1,8 +1,9 @@
 // `helm openclaw vnc <userId>`: port-forward the pod's noVNC port and print the page to open; runs
 // until Ctrl-C. One request is made first so a pod without noVNC fails now, not in the browser.
+import { NOVNC_PORT } from 'openclaw-platform/core';
 import type { Command } from '../args.js';
 import { PortForwardFailed } from '../errors.js';
-import { findInstancePod, loadKubeConfig, NOVNC_PORT } from '../kube-target.js';
+import { findInstancePod, loadKubeConfig } from '../kube-target.js';
 import { forwardPort, type PortForwardHandle } from '../port-forward.js';
 import type { CommandIo } from './command-io.js';
 

@@ -7,18 +7,17 @@
 // whole internet. One more peer is allowed: the release's own `helm test` pod (its test labels and
 // the same app.kubernetes.io/instance, in the same namespace), on the gateway port only.
 // https://kubernetes.io/docs/concepts/services-networking/network-policies/
+import { GATEWAY_PORT, NOVNC_PORT, USER_LABEL } from 'openclaw-platform/core';
 import { asRecord, asRecords, labelsOf, metadataOf, objectRef, stringMap, type Manifest, type Violation } from '../manifest.js';
 import { selects } from '../label-selector.js';
 import { containersOf, podSpecOf } from '../pod-specs.js';
 import type { Rule } from './rule.js';
-import { USER_LABEL } from './user-label.js';
 
 export const RULE = 'network-policy';
-export const ALLOWED_PORTS: readonly number[] = [18789, 6080];
+export const ALLOWED_PORTS: readonly number[] = [GATEWAY_PORT, NOVNC_PORT];
 export const MANAGER_POD_LABEL = { key: 'app.kubernetes.io/name', value: 'openclaw-manager' } as const;
 export const TEST_POD_LABEL = { key: 'app.kubernetes.io/name', value: 'openclaw-test' } as const;
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
-const GATEWAY_PORT = 18789;
 
 export const networkPolicy: Rule = (docs, options) => {
   const policies = docs.filter((doc) => doc.kind === 'NetworkPolicy' && restrictsIngress(doc));

@@ -1,11 +1,11 @@
 // Rule user-label: every object carries `openclaw.ai/user`, and one render belongs to one user. The
 // manager finds a user's objects by this label, so an unlabelled or foreign object would be invisible
 // to it or shown to the wrong user.
+import { USER_LABEL } from 'openclaw-platform/core';
 import { labelsOf, objectRef, type Violation } from '../manifest.js';
 import type { Rule } from './rule.js';
 
 export const RULE = 'user-label';
-export const USER_LABEL = 'openclaw.ai/user';
 
 export const userLabel: Rule = (docs) => {
   const violations: Violation[] = [];
