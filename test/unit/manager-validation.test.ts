@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEST_API_KEY, startTestManager, type TestManager } from '../support/manager-app.js';
 import { isErrorBody } from '../support/api-fuzz.js';
 import type { MemoryRuntime } from '../support/memory-runtime.js';
@@ -118,4 +118,18 @@ describe('request validation', () => {
     expect(manager.logs()).toContain('ANTHROPIC_API_KEY');
     expect(manager.logs()).not.toContain(value);
   });
+});
+
+describe('request schemas that refer to each other', () => {
+  it.each(['fleet-upgrade-request', 'create-instance', 'rpc-request', 'whatsapp-qr-request', 'whatsapp-wait-request'] as const)(
+    'validate when %s is the first body a fresh process sees',
+    async (first) => {
+      vi.resetModules();
+      const { validateBody } = await import('../../manager/src/validation/body-validator.js');
+      const { InvalidRequest } = await import('../../manager/src/errors/http-error.js');
+      expect(() => validateBody(first, { notAField: true })).toThrow(InvalidRequest);
+      expect(() => validateBody('fleet-upgrade-request', { imageTag: 'v2', userIds: ['Bad'] })).toThrow(/userIds\.0: must match/);
+      expect(validateBody('fleet-upgrade-request', { imageTag: 'v2', userIds: ['alice'] })).toMatchObject({ userIds: ['alice'] });
+    },
+  );
 });

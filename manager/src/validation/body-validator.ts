@@ -5,15 +5,13 @@ import { InvalidRequest, type FieldProblem } from '../errors/http-error.js';
 import { API_SCHEMAS, type ApiSchemaName } from './api-schemas.js';
 import { USER_ID_PATTERN, USER_ID_RULE } from '../names/user-id.js';
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
-const validators = new Map<ApiSchemaName, ValidateFunction>();
+// Every schema is known up front, so a $ref from one file to another (a fleet upgrade's userIds to
+// the create request's userId) resolves whichever body is validated first.
+const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, schemas: Object.values(API_SCHEMAS) });
 
 function validatorFor(name: ApiSchemaName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    validate = ajv.compile(API_SCHEMAS[name]);
-    validators.set(name, validate);
-  }
+  const validate = ajv.getSchema(API_SCHEMAS[name].$id);
+  if (!validate) throw new Error(`no request schema ${name}`);
   return validate;
 }
 
