@@ -39,15 +39,17 @@ function pin(pid: number, cpus: string): void {
 
 /**
  * Pins as described above: the manager on the last core; this process and everything else it
- * started (the manager's own children included: a gateway) on the others. Answers how the cores
- * were shared, for the report.
+ * started (the manager's own children included: a gateway) on the others. `alike` are pinned like
+ * the manager (a bare proxy measured as the manager's floor). Answers how the cores were shared,
+ * for the report.
  */
-export function isolateManager(managerPid: number): string {
+export function isolateManager(managerPid: number, alike: readonly number[] = []): string {
   const cores = availableParallelism();
   if (cores < 2) return `1 core: manager, gateway and load generator share it`;
   const managerCpu = String(cores - 1);
   const rest = cores === 2 ? '0' : `0-${cores - 2}`;
-  for (const pid of [process.pid, ...descendants(process.pid)]) if (pid !== managerPid) pin(pid, rest);
-  pin(managerPid, managerCpu);
-  return `the manager on cpu ${managerCpu}; everything else (the peer it proxies to, the load generator) on cpu ${rest}`;
+  const own = [managerPid, ...alike];
+  for (const pid of [process.pid, ...descendants(process.pid)]) if (!own.includes(pid)) pin(pid, rest);
+  for (const pid of own) pin(pid, managerCpu);
+  return `the manager${alike.length > 0 ? ' (and, measured apart, the bare proxy)' : ''} on cpu ${managerCpu}; everything else (the peer it proxies to, the load generator) on cpu ${rest}`;
 }

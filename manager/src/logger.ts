@@ -1,6 +1,6 @@
 // Structured JSON logs. Redaction is the second line of defence: the code never logs bodies, tokens
 // or user secrets in the first place.
-import { pino, type Logger } from 'pino';
+import { destination as pinoDestination, pino, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
 export type { Logger };
@@ -22,10 +22,30 @@ export const REDACT_PATHS = [
   '*.body',
 ];
 
-/** A pino logger writing JSON lines to `destination` (default stdout). */
+// Standard output in batches: a line is a system call of its own only when lines are rare, so the
+// access log costs a busy manager little; nothing waits longer than FLUSH_EVERY_MS, and flushLogs()
+// writes what is left before the process exits.
+const FLUSH_EVERY_MS = 200;
+let stdout: ReturnType<typeof pinoDestination> | undefined;
+
+function batchedStdout(): ReturnType<typeof pinoDestination> {
+  if (!stdout) {
+    const destination = pinoDestination({ dest: 1, sync: false, minLength: 4096 });
+    setInterval(() => destination.flush(), FLUSH_EVERY_MS).unref();
+    stdout = destination;
+  }
+  return stdout;
+}
+
+/** Writes every buffered log line now; call before exiting. */
+export function flushLogs(): void {
+  stdout?.flushSync();
+}
+
+/** A pino logger writing JSON lines to `destination` (default standard output, batched). */
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
   const options = { level, base: { service: 'openclaw-manager' }, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? batchedStdout());
 }
 
 /** Replaces the value of `token` (and similar) query parameters, for URLs that end up in logs. */

@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import { ConfigInvalid, loadConfig } from './config.js';
 import { GatewayPool } from './gateway/gateway-pool.js';
-import { createLogger } from './logger.js';
+import { createLogger, flushLogs } from './logger.js';
 import { createRuntime } from './runtime/create-runtime.js';
 import { attachVncUpgrade } from './vnc/vnc-upgrade.js';
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     process.stderr.write(`openclaw-manager: ${config.host}:${config.port} is already in use (another manager? stop it, or set PORT); nothing was started\n`);
+    flushLogs();
     process.exit(1);
   }
   const runtime = createRuntime(config, logger);
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
       void Promise.allSettled([pool.closeAll(), runtime.close()]).then((results) => {
         for (const r of results) if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while shutting down');
         logger.info('stopped');
-        logger.flush?.();
+        flushLogs();
         process.exit(0);
       });
     });
@@ -98,6 +99,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  flushLogs();
   process.stderr.write(`openclaw-manager: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
