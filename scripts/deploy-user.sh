@@ -34,6 +34,11 @@ if [ "$action" != upgrade-all ]; then
   user="$2"; values="${3:-}"
   [[ "$user" =~ $user_pattern && ${#user} -le $(chart_rule userId maxLength) ]] || die "invalid userId '$user': $(chart_rule userId description)"
   release="$user-openclaw"
+else
+  tag="$2" max="${3:-1}"
+  tag_pattern="$(chart_rule image.tag pattern)"
+  [[ "$tag" =~ $tag_pattern ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
+  if ! [[ "$max" =~ ^[0-9]+$ ]] || ((max < 1 || max > 50)); then die "maxUnavailable must be an integer 1-50, got '$max'"; fi
 fi
 helm="$("$ROOT/scripts/install-helm")"
 kubectl="$("$ROOT/scripts/install-helm" --kubectl)"
@@ -73,11 +78,8 @@ upgrade_tag() { # upgrade_tag <release> <imageTag> <log file>
   "$helm" "${args[@]}" >"$3" 2>&1
 }
 
-upgrade_all() { # upgrade_all <imageTag> [maxUnavailable]
-  local tag="$1" max="${2:-1}"
-  local tag_pattern; tag_pattern="$(chart_rule image.tag pattern)"
-  [[ "$tag" =~ $tag_pattern ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
-  if ! [[ "$max" =~ ^[0-9]+$ ]] || ((max < 1 || max > 50)); then die "maxUnavailable must be an integer 1-50, got '$max'"; fi
+upgrade_all() { # upgrade_all <imageTag> <maxUnavailable>, both checked above
+  local tag="$1" max="$2"
   ensure_postrenderer
   local releases=()
   mapfile -t releases < <("$helm" list --namespace "$namespace" --short --max 100000 --filter "${user_pattern%\$}-openclaw\$" | sort)
@@ -132,6 +134,6 @@ case "$action" in
     "$kubectl" delete pvc "$user-openclaw-data" --namespace "$namespace" --ignore-not-found --wait
     say "purged $user: release and data volume removed"
     ;;
-  upgrade-all) upgrade_all "$2" "${3:-1}" ;;
+  upgrade-all) upgrade_all "$tag" "$max" ;;
   *) usage ;;
 esac
