@@ -19,24 +19,24 @@ set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-# chart_rule <property path> <keyword>: a rule from the chart's values schema, the home of the user id
-# and image tag rules (both patterns are also valid bash regular expressions).
+# chart_rule <path> <keyword>: a rule from the chart's values schema, the home of the user id and image
+# tag rules (both patterns are also valid bash regular expressions), e.g. chart_rule properties.userId pattern.
 chart_rule() {
-  node -e 'let s = require(process.argv[1]); for (const p of process.argv[2].split(".")) s = s.properties[p];
+  node -e 'let s = require(process.argv[1]); for (const p of process.argv[2].split(".")) s = s[p];
     process.stdout.write(String(s[process.argv[3]]))' "$ROOT/chart/values.schema.json" "$1" "$2"
 }
 
 [ $# -ge 2 ] || usage
 action="$1"
 namespace="${NAMESPACE:-openclaw}"
-user_pattern="$(chart_rule userId pattern)"
+user_pattern="$(chart_rule properties.userId pattern)"
 if [ "$action" != upgrade-all ]; then
   user="$2"; values="${3:-}"
-  [[ "$user" =~ $user_pattern && ${#user} -le $(chart_rule userId maxLength) ]] || die "invalid userId '$user': $(chart_rule userId description)"
+  [[ "$user" =~ $user_pattern && ${#user} -le $(chart_rule properties.userId maxLength) ]] || die "invalid userId '$user': $(chart_rule properties.userId description)"
   release="$user-openclaw"
 else
   tag="$2" max="${3:-1}"
-  tag_pattern="$(chart_rule image.tag pattern)"
+  tag_pattern="$(chart_rule definitions.imageTag pattern)"
   [[ "$tag" =~ $tag_pattern ]] || die "invalid image tag '$tag' (letters, digits, '_', '.', '-'; at most 128)"
   if ! [[ "$max" =~ ^[0-9]+$ ]] || ((max < 1 || max > 50)); then die "maxUnavailable must be an integer 1-50, got '$max'"; fi
 fi

@@ -27,3 +27,13 @@ the manager, deploy-user.sh and a hand-run `helm install` all agree on them.
 {{- define "openclaw.managerNamespace" -}}
 {{- default .Release.Namespace .Values.networkPolicy.manager.namespace -}}
 {{- end -}}
+
+{{/*
+openclaw.image: the instance image, "<repository>:<tag>", the tag defaulting to the chart's
+appVersion (the OpenClaw release the chart was tested with), and "@<digest>" when image.digest pins it.
+*/}}
+{{- define "openclaw.image" -}}
+{{- $ref := printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- if .Values.image.digest -}}{{- $ref = printf "%s@%s" $ref .Values.image.digest -}}{{- end -}}
+{{- $ref -}}
+{{- end -}}

@@ -1,6 +1,6 @@
 // The manager's configuration: read once from the environment at start, validated, then passed
 // down. Nothing else in the manager reads process.env.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +91,6 @@ export const DEFAULTS = {
   host: '0.0.0.0',
   namespace: 'openclaw',
   imageRepository: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke',
-  imageTag: 'latest',
   domainBase: 'openclaw.zazz.buzz',
   gatewayUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${GATEWAY_PORT}`,
   vncUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${NOVNC_PORT}`,
@@ -163,8 +162,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   if (/[\s:@]/.test(imageRepository.replace(/^[^/]+:\d+\//, ''))) {
     problems.push(`OPENCLAW_IMAGE_REPO must be a repository without tag or digest, got "${imageRepository}"`);
   }
-  const imageTag = str('OPENCLAW_IMAGE_TAG', DEFAULTS.imageTag);
-  if (!isImageTag(imageTag)) problems.push(`OPENCLAW_IMAGE_TAG is not a valid image tag (${IMAGE_TAG_RULE}): "${imageTag}"`);
+  const chartDir = path.resolve(str('OPENCLAW_CHART_DIR', path.join(root, 'chart')));
+  const imageTag = env.OPENCLAW_IMAGE_TAG === undefined || env.OPENCLAW_IMAGE_TAG.trim() === '' ? chartAppVersion(chartDir, problems) : env.OPENCLAW_IMAGE_TAG.trim();
+  if (imageTag !== '' && !isImageTag(imageTag)) problems.push(`OPENCLAW_IMAGE_TAG is not a valid image tag (${IMAGE_TAG_RULE}): "${imageTag}"`);
 
   const gatewayUrlTemplate = urlTemplate('OPENCLAW_GATEWAY_URL_TEMPLATE', str('OPENCLAW_GATEWAY_URL_TEMPLATE', DEFAULTS.gatewayUrlTemplate), problems);
   const vncUrlTemplate = urlTemplate('OPENCLAW_VNC_URL_TEMPLATE', str('OPENCLAW_VNC_URL_TEMPLATE', DEFAULTS.vncUrlTemplate), problems);
@@ -213,7 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     localBrowser,
     openclawBin: str('OPENCLAW_BIN', 'openclaw'),
     entrypoint: path.resolve(str('OPENCLAW_ENTRYPOINT', path.join(root, 'scripts', 'instance-entrypoint.sh'))),
-    chartDir: path.resolve(str('OPENCLAW_CHART_DIR', path.join(root, 'chart'))),
+    chartDir,
     helmBin: str('HELM_BIN', 'helm'),
     valuesFiles,
     postRenderer: env.OPENCLAW_POST_RENDERER === undefined ? DEFAULTS.postRenderer : env.OPENCLAW_POST_RENDERER.trim(),
@@ -262,4 +262,16 @@ function urlTemplate(name: string, value: string, problems: string[]): string {
     problems.push(`${name} is not a URL: "${value}"`);
   }
   return value;
+}
+
+/** The chart's appVersion, the instance image tag the chart was tested with: the default tag. */
+function chartAppVersion(chartDir: string, problems: string[]): string {
+  try {
+    const version = /^appVersion:\s*["']?([^"'\s#]+)/m.exec(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8'))?.[1];
+    if (version !== undefined) return version;
+    problems.push(`${chartDir}/Chart.yaml names no appVersion; set OPENCLAW_IMAGE_TAG`);
+  } catch {
+    problems.push(`cannot read ${chartDir}/Chart.yaml for the default image tag; set OPENCLAW_CHART_DIR or OPENCLAW_IMAGE_TAG`);
+  }
+  return '';
 }

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { findObject, renderChart, renderChartError, valuesFile, type K8sObject } from '../support/render-chart.js';
 import { helmBinary } from '../support/helm.js';
 
 const example = 'values/users/user-example.yaml';
+const appVersion = /^appVersion: "(.+)"$/m.exec(readFileSync('chart/Chart.yaml', 'utf8'))?.[1];
+const defaultImage = `us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:${appVersion}`;
 const gatewayApiOn = { gatewayApi: { enabled: true, parentRef: { name: 'external-http', namespace: 'gateway-infra', sectionName: 'https' } } };
 
 interface Scenario {
@@ -73,7 +76,7 @@ describe.each(scenarios)('chart render: $name', (s) => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers).toHaveLength(1);
     const [c] = pod.containers;
-    expect(c.image).toBe('us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:latest');
+    expect(c.image).toBe(defaultImage);
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
     expect(c.securityContext.capabilities.add).toBeUndefined();
     expect(c.envFrom).toEqual([{ secretRef: { name: full } }]);
@@ -214,7 +217,7 @@ describe('chart render: the helm test hook', () => {
     expect(spec.restartPolicy).toBe('Never');
     expect(spec.automountServiceAccountToken).toBe(false);
     const [container] = spec.containers;
-    expect(container.image).toBe('us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:latest');
+    expect(container.image).toBe(defaultImage);
     expect(container.command.slice(0, 3)).toEqual(['node', '--input-type=module', '--eval']);
     expect(container.command[3]).toContain("send('health', 'health', {})");
     expect(container.env).toEqual([
@@ -281,6 +284,27 @@ describe('chart render: public exposure', () => {
     ['the Gateway API without a Gateway', { gatewayApi: { enabled: true } }, 'gatewayApi.parentRef.name is required when gatewayApi.enabled is true: name the Gateway to attach the route to'],
   ])('refuses %s with a message naming the values', async (_name, values, message) => {
     expect(await renderChartError([example, valuesFile(values)])).toContain(message);
+  });
+});
+
+describe('chart render: the instance image', () => {
+  const imageOf = async (image: object): Promise<string> =>
+    findObject(await renderChart([example, valuesFile({ image })]), 'Deployment').spec.template.spec.containers[0].image;
+  const digest = `sha256:${'ab'.repeat(32)}`;
+
+  it('defaults the tag to the chart\'s appVersion, never latest', async () => {
+    expect(appVersion).toBe(/^OPENCLAW_VERSION=(.+)$/m.exec(readFileSync('versions.env', 'utf8'))?.[1]);
+    expect(await imageOf({})).toBe(defaultImage);
+  });
+
+  it('takes a tag, and pins a digest over it', async () => {
+    expect(await imageOf({ tag: '2026.9.7' })).toBe('us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:2026.9.7');
+    expect(await imageOf({ digest })).toBe(`${defaultImage}@${digest}`);
+    expect(await imageOf({ tag: 'v2', digest })).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:v2@${digest}`);
+  });
+
+  it('refuses a digest that is not sha256', async () => {
+    expect(await renderChartError([example, valuesFile({ image: { digest: 'md5:abc' } })])).toContain('/image/digest');
   });
 });
 

@@ -26,7 +26,7 @@ describe('values schema', () => {
     ['userId ending with a dash', { userId: 'ab-' }, "at '/userId': 'ab-' does not match pattern"],
     ['userId of 41 characters', { userId: long }, "at '/userId': maxLength: got 41, want 40"],
     ['an unknown top-level key', { userId: 'alice', replicaCount: 2 }, "additional properties 'replicaCount' not allowed"],
-    ['an unknown nested key', { userId: 'alice', image: { repository: 'x', tag: 'y', digest: 'z' } }, "at '/image': additional properties 'digest' not allowed"],
+    ['an unknown nested key', { userId: 'alice', image: { repository: 'x', tag: 'y', sha: 'z' } }, "at '/image': additional properties 'sha' not allowed"],
     ['replicas above 1', { userId: 'alice', replicas: 2 }, "at '/replicas'"],
     ['a secret name that is not an env var name', { userId: 'alice', secrets: { 'api-key': 'x' } }, "invalid propertyName 'api-key'"],
     ['a reserved secret name', { userId: 'alice', secrets: { OPENCLAW_GATEWAY_TOKEN: 'x' } }, "invalid propertyName 'OPENCLAW_GATEWAY_TOKEN'"],

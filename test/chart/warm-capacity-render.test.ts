@@ -1,6 +1,7 @@
 // warm-capacity/: the image puller and the placeholders, rendered by the real helm: nothing unless
 // switched on, Pod Security "restricted" pods, placeholders below every user pod and never
 // preempting, and a strict schema.
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { helmBinary } from '../support/helm.js';
@@ -30,6 +31,13 @@ describe('warm-capacity chart', () => {
     expect(pod.initContainers[0]).toMatchObject({ image: 'registry.example/oc/openclaw-gke:2026.9.6', imagePullPolicy: 'IfNotPresent', command: ['/bin/true'], securityContext: RESTRICTED });
     expect(pod.containers).toEqual([expect.objectContaining({ name: 'pause', image: 'registry.k8s.io/pause:3.10', securityContext: expect.objectContaining(RESTRICTED) })]);
     expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it('pulls by default the image the user chart defaults to: both charts\' appVersion', async () => {
+    const appVersion = (chart: string): string | undefined => /^appVersion: "(.+)"$/m.exec(readFileSync(`${chart}/Chart.yaml`, 'utf8'))?.[1];
+    expect(appVersion('warm-capacity')).toBe(appVersion('chart'));
+    const pod = findObject(await render({ prePull: { enabled: true } }), 'DaemonSet').spec.template.spec;
+    expect(pod.initContainers[0].image).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:${appVersion('chart')}`);
   });
 
   it('holds room with placeholders sized like an instance, below every user pod, preempting nothing', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalid, DEFAULTS, loadConfig } from '../../manager/src/config.js';
@@ -14,7 +15,7 @@ describe('loadConfig', () => {
       runtime: 'helm',
       namespace: 'openclaw',
       imageRepository: DEFAULTS.imageRepository,
-      imageTag: 'latest',
+      imageTag: /^appVersion: "(.+)"$/m.exec(readFileSync('chart/Chart.yaml', 'utf8'))?.[1],
       ingressEnabled: false,
       gatewayApiEnabled: false,
       domainBase: 'openclaw.zazz.buzz',
@@ -83,6 +84,7 @@ describe('loadConfig', () => {
     [{ OPENCLAW_DOMAIN_BASE: 'localhost' }, 'OPENCLAW_DOMAIN_BASE must be a DNS name'],
     [{ OPENCLAW_IMAGE_REPO: 'repo/img:tag' }, 'OPENCLAW_IMAGE_REPO must be a repository without tag'],
     [{ OPENCLAW_IMAGE_TAG: 'bad tag' }, 'OPENCLAW_IMAGE_TAG is not a valid image tag'],
+    [{ OPENCLAW_CHART_DIR: '/nonexistent-chart' }, 'cannot read /nonexistent-chart/Chart.yaml for the default image tag; set OPENCLAW_CHART_DIR or OPENCLAW_IMAGE_TAG'],
     [{ OPENCLAW_GATEWAY_URL_TEMPLATE: 'ws://{host}:1' }, 'unknown placeholder {host}'],
     [{ OPENCLAW_GATEWAY_URL_TEMPLATE: 'http://{service}:1' }, 'must be a ws:// or wss:// URL'],
     [{ OPENCLAW_VNC_URL_TEMPLATE: 'not a url' }, 'OPENCLAW_VNC_URL_TEMPLATE is not a URL'],

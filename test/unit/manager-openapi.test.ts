@@ -57,11 +57,12 @@ describe('OpenAPI document', () => {
     const files = readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort();
     expect(Object.keys(API_SCHEMAS).map((n) => `${n}.json`).sort()).toEqual(files);
     const values = JSON.parse(readFileSync(path.resolve(schemaDir, '../../chart/values.schema.json'), 'utf8')) as {
-      properties: { userId: { pattern: string; maxLength: number }; image: { properties: { tag: { pattern: string } } } };
+      properties: { userId: { pattern: string; maxLength: number } };
+      definitions: { imageTag: { pattern: string } };
     };
     const filledIn: Record<string, Record<string, object>> = {
       'create-instance.json': { userId: { pattern: values.properties.userId.pattern, maxLength: values.properties.userId.maxLength } },
-      'fleet-upgrade-request.json': { imageTag: { pattern: values.properties.image.properties.tag.pattern } },
+      'fleet-upgrade-request.json': { imageTag: { pattern: values.definitions.imageTag.pattern } },
     };
     for (const file of files) {
       const schema = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as { title: string; properties: Record<string, object> };

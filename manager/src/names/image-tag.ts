@@ -1,8 +1,9 @@
-// The image tag rule. Its home is the chart's values schema (image.tag): a tag the chart would
-// refuse is refused before any helm call, with the same words everywhere.
+// The image tag rule. Its home is the chart's values schema (definitions.imageTag, what image.tag
+// takes when set): a tag the chart would refuse is refused before any helm call, with the same words
+// everywhere.
 import valuesSchema from '../../../chart/values.schema.json' with { type: 'json' };
 
-const { pattern } = valuesSchema.properties.image.properties.tag;
+const { pattern } = valuesSchema.definitions.imageTag;
 const IMAGE_TAG = new RegExp(pattern, 'u');
 
 /** The rule as a JSON Schema, for the request schemas that take an image tag. */
