@@ -27,11 +27,6 @@ const ACCEPTED: readonly Accepted[] = [
     reason: 'uid/gid 1000 is the images\' own user (node); kube-score wants above 10000. Both run non-root, every capability dropped, read-only root',
   },
   {
-    check: 'container-image-tag',
-    objects: /^Deployment\/openclaw-manager$/,
-    reason: 'the manager\'s manifests name its image `:latest`, the tag the README\'s build steps push; the instance image is pinned to the chart\'s appVersion',
-  },
-  {
     check: 'deployment-strategy',
     objects: /^Deployment\/ci-[a-z-]+-openclaw$/,
     reason: 'Recreate on purpose: the data volume is ReadWriteOnce and two gateways must never share one state directory',

@@ -162,3 +162,11 @@ describe('manager/Dockerfile', () => {
     expect(all(ins, 'USER')).toEqual(['1000']);
   });
 });
+
+describe('manager/k8s/manager-deployment.yaml', () => {
+  it('runs the manager image of this version, never a moving tag', () => {
+    const manifest = readFileSync('manager/k8s/manager-deployment.yaml', 'utf8');
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(/^\s+image: (\S+)$/m.exec(manifest)?.[1]).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-manager:${version}`);
+  });
+});
