@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { findObject, renderChart, renderChartError, valuesFile, type K8sObject } from '../support/render-chart.js';
+import { chartAppVersion, findObject, renderChart, renderChartError, valuesFile, type K8sObject } from '../support/render-chart.js';
 import { helmBinary } from '../support/helm.js';
 
 const example = 'values/users/user-example.yaml';
-const appVersion = /^appVersion: "(.+)"$/m.exec(readFileSync('chart/Chart.yaml', 'utf8'))?.[1];
+const appVersion = chartAppVersion();
 const defaultImage = `us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:${appVersion}`;
 const gatewayApiOn = { gatewayApi: { enabled: true, parentRef: { name: 'external-http', namespace: 'gateway-infra', sectionName: 'https' } } };
 

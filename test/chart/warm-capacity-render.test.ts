@@ -1,11 +1,10 @@
 // warm-capacity/: the image puller and the placeholders, rendered by the real helm: nothing unless
 // switched on, Pod Security "restricted" pods, placeholders below every user pod and never
 // preempting, and a strict schema.
-import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { helmBinary } from '../support/helm.js';
-import { findObject, parseManifests, valuesFile, type K8sObject } from '../support/render-chart.js';
+import { chartAppVersion, findObject, parseManifests, valuesFile, type K8sObject } from '../support/render-chart.js';
 
 async function render(values: unknown = {}): Promise<K8sObject[]> {
   const result = await execa(helmBinary(), ['template', 'warm', 'warm-capacity', '-n', 'openclaw', '-f', valuesFile(values)], { reject: false });
@@ -34,10 +33,9 @@ describe('warm-capacity chart', () => {
   });
 
   it('pulls by default the image the user chart defaults to: both charts\' appVersion', async () => {
-    const appVersion = (chart: string): string | undefined => /^appVersion: "(.+)"$/m.exec(readFileSync(`${chart}/Chart.yaml`, 'utf8'))?.[1];
-    expect(appVersion('warm-capacity')).toBe(appVersion('chart'));
+    expect(chartAppVersion('warm-capacity')).toBe(chartAppVersion());
     const pod = findObject(await render({ prePull: { enabled: true } }), 'DaemonSet').spec.template.spec;
-    expect(pod.initContainers[0].image).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:${appVersion('chart')}`);
+    expect(pod.initContainers[0].image).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-gke:${chartAppVersion()}`);
   });
 
   it('holds room with placeholders sized like an instance, below every user pod, preempting nothing', async () => {

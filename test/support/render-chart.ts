@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -48,4 +48,9 @@ export function findObject(objects: readonly K8sObject[], kind: string, name?: s
   const found = objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   if (!found) throw new Error(`no ${kind}${name ? `/${name}` : ''} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
+}
+
+/** The appVersion a chart's Chart.yaml states (`chart` or `warm-capacity`). */
+export function chartAppVersion(chart = 'chart'): string | undefined {
+  return /^appVersion: "(.+)"$/m.exec(readFileSync(join(chart, 'Chart.yaml'), 'utf8'))?.[1];
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigInvalid, DEFAULTS, loadConfig } from '../../manager/src/config.js';
+import { chartAppVersion } from '../support/render-chart.js';
 
 const KEY = 'k'.repeat(32);
 
@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       runtime: 'helm',
       namespace: 'openclaw',
       imageRepository: DEFAULTS.imageRepository,
-      imageTag: /^appVersion: "(.+)"$/m.exec(readFileSync('chart/Chart.yaml', 'utf8'))?.[1],
+      imageTag: chartAppVersion(),
       ingressEnabled: false,
       gatewayApiEnabled: false,
       domainBase: 'openclaw.zazz.buzz',
