@@ -6,6 +6,8 @@
 #   deploy-user.sh status  <userId>                 release status and the user's objects
 #   deploy-user.sh delete  <userId>                 uninstall; the data volume <userId>-openclaw-data stays
 #   deploy-user.sh purge   <userId>                 uninstall and delete the data volume
+#   deploy-user.sh rollback <userId> [revision]     bring back a kept revision (default: the previous one,
+#                                                   helm history <userId>-openclaw lists them), wait until ready
 #   deploy-user.sh upgrade-all <imageTag> [maxUnavailable]
 #                                                   roll every *-openclaw release in the namespace to imageTag,
 #                                                   maxUnavailable (default 1, at most 50) at a time, each
@@ -18,7 +20,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 # chart_rule <path> <keyword>: a rule from the chart's values schema, the home of the user id and image
 # tag rules (both patterns are also valid bash regular expressions), e.g. chart_rule properties.userId pattern.
 chart_rule() {
@@ -34,6 +36,10 @@ if [ "$action" != upgrade-all ]; then
   user="$2"; values="${3:-}"
   [[ "$user" =~ $user_pattern && ${#user} -le $(chart_rule properties.userId maxLength) ]] || die "invalid userId '$user': $(chart_rule properties.userId description)"
   release="$user-openclaw"
+  if [ "$action" = rollback ]; then
+    revision="${3:-}"
+    [ -z "$revision" ] || [[ "$revision" =~ ^[1-9][0-9]*$ ]] || die "revision must be a positive integer (helm history $release lists them), got '$revision'"
+  fi
 else
   tag="$2" max="${3:-1}"
   tag_pattern="$(chart_rule definitions.imageTag pattern)"
@@ -76,6 +82,13 @@ upgrade_tag() { # upgrade_tag <release> <imageTag> <log file>
   local args=(upgrade "$1" "$ROOT/chart" --namespace "$namespace" --reset-then-reuse-values --set-string "image.tag=$2" "${renderer[@]}")
   if [ "${WAIT:-true}" = true ]; then args+=(--wait --timeout "${TIMEOUT:-10m}"); fi
   "$helm" "${args[@]}" >"$3" 2>&1
+}
+
+roll_back() { # roll_back [revision], checked above; helm's own default is the previous revision
+  local args=(rollback "$release" "$@" --namespace "$namespace")
+  if [ "${WAIT:-true}" = true ]; then args+=(--wait --timeout "${TIMEOUT:-10m}"); fi
+  say "helm ${args[*]}"
+  "$helm" "${args[@]}"
 }
 
 upgrade_all() { # upgrade_all <imageTag> <maxUnavailable>, both checked above
@@ -134,6 +147,7 @@ case "$action" in
     "$kubectl" delete pvc "$user-openclaw-data" --namespace "$namespace" --ignore-not-found --wait
     say "purged $user: release and data volume removed"
     ;;
+  rollback) roll_back ${revision:+"$revision"} ;;
   upgrade-all) upgrade_all "$tag" "$max" ;;
   *) usage ;;
 esac

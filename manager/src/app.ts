@@ -22,6 +22,9 @@ import { countByPhase, type InstanceRuntime } from './runtime/instance-runtime.j
 import { ViewerAssets } from './viewer/viewer-assets.js';
 import { createVncServices, type VncServices } from './vnc/vnc-services.js';
 
+// A canary's gateway answers its health RPC within this, or counts as unhealthy.
+const CANARY_HEALTH_TIMEOUT_MS = 10_000;
+
 export interface AppDeps {
   readonly runtime: InstanceRuntime;
   /** The shared GatewayPool. */
@@ -65,7 +68,12 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
   const rpc = new InstanceRpc(runtime, deps.pool, metrics);
   const vnc = deps.vnc ?? createVncServices({ apiKey: config.apiKey, maxViewersPerInstance: config.vncMaxViewers });
   const lifecycle = new InstanceLifecycle(runtime, rpc, vnc.activity);
-  const fleet = new FleetUpgrades({ runtime, lifecycle, logger });
+  const fleet = new FleetUpgrades({
+    runtime, lifecycle, logger,
+    health: async (userId, signal) => {
+      await rpc.call(userId, { method: 'health', params: {}, timeoutMs: CANARY_HEALTH_TIMEOUT_MS }, { signal });
+    },
+  });
   const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
     runtime,
     stop: (userId) => lifecycle.stop(userId),

@@ -51,6 +51,11 @@ export interface ManagerConfig {
   readonly localBrowser: 'auto' | 'off';
   /** Local runtime: the OpenClaw launcher (OPENCLAW_BIN, default `openclaw` on PATH). */
   readonly openclawBin: string;
+  /**
+   * Local runtime: where the OpenClaw of other image tags is installed, `<dir>/<tag>/bin/openclaw`
+   * (OPENCLAW_LOCAL_VERSIONS_DIR; unset: a tag is only recorded and every instance runs OPENCLAW_BIN).
+   */
+  readonly localVersionsDir: string | undefined;
   /** Local runtime: the instance entrypoint (OPENCLAW_ENTRYPOINT, default scripts/instance-entrypoint.sh). */
   readonly entrypoint: string;
   /** Helm runtime: the chart (OPENCLAW_CHART_DIR, default chart/ of this checkout or image). */
@@ -173,6 +178,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
   const dataHome = str('XDG_DATA_HOME', path.join(home, '.local', 'share'));
   const localDataDir = path.resolve(str('OPENCLAW_LOCAL_DATA_DIR', path.join(dataHome, 'openclaw-platform', 'instances')));
 
+  const versionsDir = str('OPENCLAW_LOCAL_VERSIONS_DIR', '');
+  const localVersionsDir = versionsDir === '' ? undefined : path.resolve(versionsDir);
+
   const localBrowser = str('OPENCLAW_LOCAL_BROWSER', 'auto') as ManagerConfig['localBrowser'];
   if (localBrowser !== 'auto' && localBrowser !== 'off') problems.push(`OPENCLAW_LOCAL_BROWSER must be "auto" or "off", got "${localBrowser}"`);
 
@@ -210,6 +218,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     gatewayUrlTemplate,
     vncUrlTemplate,
     localDataDir,
+    localVersionsDir,
     localBrowser,
     openclawBin: str('OPENCLAW_BIN', 'openclaw'),
     entrypoint: path.resolve(str('OPENCLAW_ENTRYPOINT', path.join(root, 'scripts', 'instance-entrypoint.sh'))),

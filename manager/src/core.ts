@@ -5,7 +5,7 @@ export { parseDuration } from './duration.js';
 export { HttpError } from './errors/http-error.js';
 export { GatewayClient } from './gateway/gateway-client.js';
 export { GatewayError, GatewayUnavailable } from './gateway/gateway-errors.js';
-export type { FleetUpgradeRun } from './contracts/fleet-run.js';
+export type { FleetInstanceStatus, FleetUpgradeRun } from './contracts/fleet-run.js';
 export { GATEWAY_PORT, GATEWAY_TOKEN_KEY, gatewayPodSelector, NOVNC_PORT, objectName, USER_LABEL } from './names/object-names.js';
 export { isGatewayMethodName } from './names/gateway-method.js';
 export { IMAGE_TAG_RULE, isImageTag } from './names/image-tag.js';

@@ -111,7 +111,7 @@ describe('lifecycle on the local runtime', () => {
     const lines = rolled.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^fleet upgrade [0-9a-f]{12}: 1 instance\(s\) to v2, 1 at a time$/);
     expect(lines[1]?.split(/\s+/)).toEqual(['alice', 'upgraded', 'running', 'v2']);
-    expect(lines[2]).toMatch(/^fleet upgrade [0-9a-f]{12} succeeded: 1 instance\(s\) to v2: 1 upgraded, 0 failed, 0 skipped$/);
+    expect(lines[2]).toMatch(/^fleet upgrade [0-9a-f]{12} succeeded: 1 instance\(s\) to v2: 1 upgraded, 0 rolled back, 0 failed, 0 skipped$/);
     expect(`${rolled.stdout}${rolled.stderr}`).not.toContain(KEY);
 
     const after = (await api('GET', '/api/instances/alice')).body as Instance;

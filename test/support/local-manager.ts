@@ -34,6 +34,7 @@ export async function startLocalManager(config: ManagerConfig): Promise<LocalMan
   const runtime = new LocalRuntime({
     dataDir: config.localDataDir, entrypoint: config.entrypoint, openclawBin: config.openclawBin, baseEnv: config.childEnv, logger,
     imageTag: config.imageTag, browser: { available: false, missing: ['(turned off in this test)'] },
+    ...(config.localVersionsDir === undefined ? {} : { versionsDir: config.localVersionsDir }),
   });
   await runtime.start();
   const pool = new GatewayPool();

@@ -2,9 +2,9 @@
 // double of our own interface, not of an external peer; integration tests use the real runtimes.
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRevision, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../../manager/src/runtime/instance-runtime.js';
-import { InstanceAlreadyExists, InstanceNotFound } from '../../manager/src/runtime/runtime-errors.js';
+import { InstanceAlreadyExists, InstanceNotFound, RevisionNotFound } from '../../manager/src/runtime/runtime-errors.js';
 
 export class MemoryRuntime implements InstanceRuntime {
   readonly kind = 'local' as const;
@@ -18,6 +18,9 @@ export class MemoryRuntime implements InstanceRuntime {
   readonly starts: string[] = [];
   /** Replaces the default upgrade (record the tag, stay ready) when a test needs delays or failures. */
   upgradeHook: ((userId: string, imageTag: string, options: UpgradeOptions) => Promise<void>) | undefined;
+  /** Every user's revisions, oldest first, like helm's history. */
+  readonly history = new Map<string, InstanceRevision[]>();
+  readonly rollbacks: { userId: string; revision: number; cause: string | undefined }[] = [];
   /** Scripted progress per user, yielded in order before the stream follows the instance's state. */
   readonly progressSteps = new Map<string, StartProgress[]>();
   progressDelayMs = 10;
@@ -41,7 +44,15 @@ export class MemoryRuntime implements InstanceRuntime {
       runtime: { kind: 'local' },
     };
     this.instances.set(spec.userId, instance);
+    this.addRevision(spec.userId, 'latest', 'create');
     return instance;
+  }
+
+  private addRevision(userId: string, imageTag: string, cause: string): void {
+    const kept = (this.history.get(userId) ?? []).map((r) => ({ ...r, status: 'superseded' }));
+    const revision = (kept.at(-1)?.revision ?? 0) + 1;
+    kept.push({ revision, imageTag, imageDigest: null, at: new Date(revision * 1000).toISOString(), status: 'deployed', cause });
+    this.history.set(userId, kept.slice(-10));
   }
 
   async list(): Promise<Instance[]> {
@@ -88,8 +99,28 @@ export class MemoryRuntime implements InstanceRuntime {
   async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
     const instance = await this.get(userId);
     this.put({ ...instance, imageTag, image: `memory:${imageTag}` });
+    this.addRevision(userId, imageTag, options.cause ?? `upgrade to ${imageTag}`);
     if (instance.phase !== 'Stopped') await this.upgradeHook?.(userId, imageTag, options);
     return this.get(userId);
+  }
+
+  async revisions(userId: string): Promise<InstanceRevision[]> {
+    await this.get(userId);
+    return [...(this.history.get(userId) ?? [])].reverse();
+  }
+
+  async rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance> {
+    const instance = await this.get(userId);
+    const kept = this.history.get(userId) ?? [];
+    const target = kept.find((r) => r.revision === revision);
+    if (!target) throw new RevisionNotFound(userId, revision, kept.map((r) => r.revision));
+    this.rollbacks.push({ userId, revision, cause: options.cause });
+    this.addRevision(userId, target.imageTag, `Rollback to ${revision}`);
+    const running = instance.phase !== 'Stopped';
+    return this.put({
+      ...instance, imageTag: target.imageTag, image: `memory:${target.imageTag}`,
+      ...(running ? { phase: 'Running', ready: true, message: 'gateway ready' } : {}),
+    });
   }
 
   async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {

@@ -1,5 +1,5 @@
-// scripts/deploy-user.sh refuses a bad user id or image tag before it runs helm, with the rule from
-// the chart's values schema (the rule's one home).
+// scripts/deploy-user.sh refuses a bad user id, image tag or revision before it runs helm, with the
+// rule from the chart's values schema (the rule's one home).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,5 +35,24 @@ describe('deploy-user.sh input checks', () => {
     const run = deployUser('upgrade-all', tag);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: invalid image tag/);
+  });
+
+  it('rollback refuses a bad user id with the chart\'s rule', () => {
+    const run = deployUser('rollback', 'Alice', '3');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: invalid userId 'Alice': ${schema.properties.userId.description}\n`);
+  });
+
+  it.each([['v1'], ['3a'], ['-1'], ['0']])('rollback refuses the revision %j', (revision) => {
+    const run = deployUser('rollback', 'alice', revision);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: revision must be a positive integer (helm history alice-openclaw lists them), got '${revision}'\n`);
+  });
+
+  it('takes a user id and a revision number past the checks (and then needs helm)', () => {
+    const run = deployUser('rollback', 'alice', '12');
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toContain('revision must be');
+    expect(run.stderr).toContain('/nonexistent/helm');
   });
 });

@@ -128,4 +128,21 @@ describe('runFleetUpgrade', () => {
     expect(await done).toHaveLength(1);
     expect(work.maxInFlight).toBe(1);
   });
+  it('stops after an instance that was rolled back, like after a failure', async () => {
+    const work = new ManualUpgrades();
+    const ids = users(4);
+    const done = runFleetUpgrade({ userIds: ids, maxUnavailable: 1, upgradeOne: work.upgradeOne });
+    await work.started$('u00');
+    work.finish('u00');
+    await work.started$('u01');
+    work.finish('u01', { status: 'rolledBack', message: 'rolled back to revision 1', previousRevision: 1 });
+    const results = await done;
+    expect(results).toEqual([
+      { userId: 'u00', status: 'upgraded', message: 'running v2' },
+      { userId: 'u01', status: 'rolledBack', message: 'rolled back to revision 1', previousRevision: 1 },
+      { userId: 'u02', status: 'skipped', message: 'not attempted: the upgrade stopped after u01 was rolled back' },
+      { userId: 'u03', status: 'skipped', message: 'not attempted: the upgrade stopped after u01 was rolled back' },
+    ]);
+    expect(work.started).toEqual(['u00', 'u01']);
+  });
 });

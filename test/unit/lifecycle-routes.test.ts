@@ -244,7 +244,7 @@ describe('fleet upgrade routes', () => {
       await gate;
       if (userId === 'u2') throw new InstanceUpgradeFailed(userId, tag, 'openclaw: ImagePullBackOff');
     };
-    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'bad', maxUnavailable: 1, userIds: ['u1', 'u2', 'u3', 'u4'] });
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'bad', maxUnavailable: 1, userIds: ['u1', 'u2', 'u3', 'u4'], autoRollback: false });
     const id = (res.body as FleetUpgradeRun).id;
     const busy = await api('POST', '/api/fleet/upgrade', { imageTag: 'other' });
     expect(busy.status).toBe(409);
@@ -261,7 +261,86 @@ describe('fleet upgrade routes', () => {
       { userId: 'u4', status: 'skipped', message: 'not attempted: the upgrade stopped after u2 failed' },
     ]);
     expect((await manager.runtime.get('u3')).imageTag).toBe('latest');
+    expect((await manager.runtime.get('u2')).imageTag).toBe('bad');
+    expect(manager.runtime.rollbacks).toEqual([]);
     expect(manager.logs()).toContain('"msg":"fleet upgrade finished"');
+  });
+
+  it('rolls an instance that fails back to the revision it ran before, and stops there', async () => {
+    await start(['u1', 'u2', 'u3']);
+    manager.runtime.upgradeHook = async (userId, tag) => {
+      if (userId === 'u2') throw new InstanceUpgradeFailed(userId, tag, 'openclaw: CrashLoopBackOff');
+    };
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'bad', userIds: ['u1', 'u2', 'u3'] });
+    const run = await finished((res.body as FleetUpgradeRun).id);
+    expect(run).toMatchObject({ state: 'failed', autoRollback: true, canary: null, counts: { upgraded: 1, rolledBack: 1, skipped: 1, failed: 0 } });
+    expect(run.results).toEqual([
+      { userId: 'u1', status: 'upgraded', message: 'running bad', previousRevision: 1 },
+      {
+        userId: 'u2', status: 'rolledBack', previousRevision: 1,
+        message: 'Instance "u2" was rolled back to revision 1 (latest): Instance "u2" failed on bad: openclaw: CrashLoopBackOff',
+      },
+      { userId: 'u3', status: 'skipped', message: 'not attempted: the upgrade stopped after u2 was rolled back' },
+    ]);
+    expect(manager.runtime.rollbacks.map((r) => [r.userId, r.revision])).toEqual([['u2', 1]]);
+    expect(await manager.runtime.get('u2')).toMatchObject({ imageTag: 'latest', ready: true });
+    const revisions = await api('GET', '/api/instances/u2/revisions');
+    expect(revisions.status).toBe(200);
+    expect((revisions.body as { revisions: { revision: number; imageTag: string; cause: string }[] }).revisions.map((r) => [r.revision, r.imageTag, r.cause])).toEqual([
+      [3, 'latest', 'Rollback to 1'],
+      [2, 'bad', `fleet run ${run.id}: upgrade to bad`],
+      [1, 'latest', 'create'],
+    ]);
+  });
+
+  it('upgrades the canaries first, watches them, then the rest', async () => {
+    const health: string[] = [];
+    manager = await startTestManager({ pool: { call: async <T>(_key: string, _target: unknown, method: string) => {
+      health.push(method);
+      return { ok: true } as T;
+    }, evict: () => undefined } });
+    manager.runtime.readyOnCreate = true;
+    for (const userId of ['a', 'b', 'c', 'd']) await api('POST', '/api/instances', { userId });
+    const order: string[] = [];
+    manager.runtime.upgradeHook = async (userId) => {
+      order.push(userId);
+    };
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', maxUnavailable: 2, canary: { userIds: ['c'], soakSeconds: 0 } });
+    expect(res.status, res.text).toBe(202);
+    const run = await finished((res.body as FleetUpgradeRun).id);
+    expect(run).toMatchObject({ state: 'succeeded', canary: { userIds: ['c'], soakSeconds: 0 } });
+    expect(run.results.map((r) => [r.userId, r.status])).toEqual([['c', 'upgraded'], ['a', 'upgraded'], ['b', 'upgraded'], ['d', 'upgraded']]);
+    expect(run.results[0]?.message).toBe('canary: healthy for 0 s on v2');
+    expect(order[0]).toBe('c');
+    expect(health).toEqual(['health']);
+  });
+
+  it('rolls every canary back and skips the rest when a canary is unhealthy while it soaks', async () => {
+    manager = await startTestManager({ pool: { call: () => Promise.reject(new Error('gateway closed the connection')), evict: () => undefined } });
+    manager.runtime.readyOnCreate = true;
+    for (const userId of ['a', 'b', 'c']) await api('POST', '/api/instances', { userId });
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', maxUnavailable: 2, canary: { count: 2, soakSeconds: 0 } });
+    const run = await finished((res.body as FleetUpgradeRun).id);
+    expect(run.state).toBe('failed');
+    expect(run.results.map((r) => [r.userId, r.status])).toEqual([['a', 'rolledBack'], ['b', 'rolledBack'], ['c', 'skipped']]);
+    expect(run.results[0]?.message).toMatch(/^rolled back to revision 1 \(latest\): canary a: unhealthy while soaking: health RPC failed: /);
+    expect(run.results[2]?.message).toMatch(/^not attempted: canary a: unhealthy while soaking/);
+    expect(manager.runtime.rollbacks.map((r) => r.userId).sort()).toEqual(['a', 'b']);
+    for (const userId of ['a', 'b', 'c']) expect((await manager.runtime.get(userId)).imageTag).toBe('latest');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a canary that is not a target', { imageTag: 'v2', userIds: ['alice'], canary: { userIds: ['bob'] } }, 'canary.userIds: bob is not among the instances to upgrade'],
+    ['more canaries than running targets', { imageTag: 'v2', canary: { count: 3 } }, 'canary.count: only 2 of the 3 instances to upgrade are running'],
+    ['count and userIds together', { imageTag: 'v2', canary: { count: 1, userIds: ['alice'] } }, 'canary'],
+    ['neither count nor userIds', { imageTag: 'v2', canary: { soakSeconds: 5 } }, 'canary'],
+    ['a soak over an hour', { imageTag: 'v2', canary: { count: 1, soakSeconds: 3601 } }, 'canary.soakSeconds: must be <= 3600'],
+  ])('refuses %s with 400', async (_name, body, message) => {
+    await start(['alice', 'bob', 'carol']);
+    await manager.runtime.stopInstance('carol');
+    const res = await api('POST', '/api/fleet/upgrade', body);
+    expect(res.status, res.text).toBe(400);
+    expect((res.body as { error: string }).error).toContain(message);
   });
 
   it.each<[string, unknown, string]>([
@@ -289,5 +368,43 @@ describe('fleet upgrade routes', () => {
   it('shows imageTag on instances', async () => {
     await start(['alice']);
     expect(((await api('GET', '/api/instances')).body as { instances: Instance[] }).instances[0]?.imageTag).toBe('latest');
+  });
+});
+
+describe('rollback and revisions routes', () => {
+  let manager: TestManager<MemoryRuntime>;
+  afterEach(async () => manager?.close());
+  const api = (method: string, path: string, body?: unknown) => manager.http.request(method, path, { key: TEST_API_KEY, ...(body === undefined ? {} : { body }) });
+
+  it('rolls back to the last revision that ran another image, then has nothing left to roll back to', async () => {
+    manager = await startTestManager();
+    manager.runtime.readyOnCreate = true;
+    await api('POST', '/api/instances', { userId: 'alice' });
+    await manager.runtime.stopInstance('alice');
+    await manager.runtime.startInstance('alice');
+    await manager.runtime.upgrade('alice', 'v2', { timeoutMs: 1000 });
+    const back = await api('POST', '/api/instances/alice/rollback');
+    expect(back.status, back.text).toBe(200);
+    expect(back.body).toMatchObject({ userId: 'alice', imageTag: 'latest', ready: true });
+    expect(manager.runtime.rollbacks.map((r) => r.revision)).toEqual([1]);
+    const none = await api('POST', '/api/instances/alice/rollback', {});
+    expect(none.status).toBe(409);
+    expect(none.body).toMatchObject({ code: 'NOTHING_TO_ROLL_BACK_TO' });
+    const named = await api('POST', '/api/instances/alice/rollback', { revision: 2, timeoutSeconds: 30 });
+    expect(named.body).toMatchObject({ imageTag: 'v2' });
+  });
+
+  it('answers 404 for an unknown revision or instance, 400 for a bad body', async () => {
+    manager = await startTestManager();
+    await api('POST', '/api/instances', { userId: 'alice' });
+    const unknown = await api('POST', '/api/instances/alice/rollback', { revision: 9 });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'REVISION_NOT_FOUND', error: 'Instance "alice" has no revision 9 (kept: 1)' });
+    expect((await api('POST', '/api/instances/ghost/rollback', {})).status).toBe(404);
+    expect((await api('GET', '/api/instances/ghost/revisions')).status).toBe(404);
+    for (const body of [{ revision: 0 }, { revision: 'one' }, { timeoutSeconds: 5 }, { force: true }]) {
+      const res = await api('POST', '/api/instances/alice/rollback', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
   });
 });

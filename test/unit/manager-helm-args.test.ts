@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs } from '../../manager/src/runtime/helm/helm-args.js';
+import {
+  buildHistoryArgs, buildInstallArgs, buildReuseUpgradeArgs, buildRevisionValuesArgs, buildRollbackArgs, buildUninstallArgs,
+} from '../../manager/src/runtime/helm/helm-args.js';
 
 const base = {
   release: 'alice-openclaw',
@@ -57,7 +59,21 @@ describe('buildReuseUpgradeArgs', () => {
     ['start', { set: { replicas: 1 } }, [...head, '--set', 'replicas=1', ...renderer]],
     ['new image tag', { setString: { 'image.tag': '2026.9.7' } }, [...head, '--set-string', 'image.tag=2026.9.7', ...renderer]],
     ['no post-renderer', { set: { replicas: 0 }, postRenderer: '' }, [...head, '--set', 'replicas=0']],
+    ['with its cause', { set: { replicas: 0 }, description: 'stop' }, [...head, '--description', 'stop', '--set', 'replicas=0', ...renderer]],
   ])('%s', (_name, overrides, expected) => {
     expect(buildReuseUpgradeArgs({ ...reuse, ...overrides })).toEqual(expected);
+  });
+});
+
+describe('history and rollback', () => {
+  it('reads the newest revisions as JSON, and one revision\'s values with the chart\'s defaults', () => {
+    expect(buildHistoryArgs('alice-openclaw', 'openclaw', 10)).toEqual(['history', 'alice-openclaw', '--namespace', 'openclaw', '--max', '10', '--output', 'json']);
+    expect(buildRevisionValuesArgs('alice-openclaw', 'openclaw', 3)).toEqual([
+      'get', 'values', 'alice-openclaw', '--namespace', 'openclaw', '--revision', '3', '--all', '--output', 'json',
+    ]);
+  });
+
+  it('rolls back to a named revision without waiting for readiness and without a post-renderer', () => {
+    expect(buildRollbackArgs('alice-openclaw', 'openclaw', 2, '5m')).toEqual(['rollback', 'alice-openclaw', '2', '--namespace', 'openclaw', '--wait=hookOnly', '--timeout', '5m']);
   });
 });

@@ -121,7 +121,7 @@ describe('request validation', () => {
 });
 
 describe('request schemas that refer to each other', () => {
-  it.each(['fleet-upgrade-request', 'create-instance', 'rpc-request', 'whatsapp-qr-request', 'whatsapp-wait-request'] as const)(
+  it.each(['fleet-upgrade-request', 'create-instance', 'rollback-request', 'rpc-request', 'whatsapp-qr-request', 'whatsapp-wait-request'] as const)(
     'validate when %s is the first body a fresh process sees',
     async (first) => {
       vi.resetModules();

@@ -8,6 +8,7 @@ import { helpText } from '../../plugins/openclaw/src/help.js';
 const cluster = { namespace: 'openclaw' };
 const KEY = 'k'.repeat(32);
 const manager = { namespace: 'openclaw', managerUrl: 'http://localhost:3000', apiKey: KEY };
+const MANAGER_ENV: Env = { OPENCLAW_MANAGER_URL: 'http://localhost:3000', OPENCLAW_MANAGER_API_KEY: KEY };
 
 describe('helm openclaw args: accepted', () => {
   it.each<{ argv: string[]; env?: Env; command: unknown }>([
@@ -45,12 +46,29 @@ describe('helm openclaw args: accepted', () => {
     { argv: ['vnc', 'alice'], env: { OPENCLAW_MANAGER_URL: 'http://m:3000' }, command: { kind: 'vnc', userId: 'alice', localPort: 0, connection: cluster } },
     { argv: ['--debug', 'status', 'alice'], command: { kind: 'status', userId: 'alice', json: false, connection: cluster } },
     { argv: ['rpc', 'alice', '--', 'status'], command: { kind: 'rpc', userId: 'alice', method: 'status', params: {}, timeoutMs: 30_000, connection: cluster } },
-    { argv: ['upgrade-all', '--image-tag', 'v2'], env: { OPENCLAW_MANAGER_URL: 'http://localhost:3000', OPENCLAW_MANAGER_API_KEY: KEY }, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, connection: manager } },
+    { argv: ['upgrade-all', '--image-tag', 'v2'], env: MANAGER_ENV, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, autoRollback: true, connection: manager } },
     {
       argv: ['upgrade-all', '--image-tag=2026.9.7', '--max-unavailable', '5', '--users', 'alice,bob', '--timeout', '5m', '--manager-url', 'http://localhost:3000', '--api-key', KEY],
-      command: { kind: 'upgrade-all', imageTag: '2026.9.7', maxUnavailable: 5, userIds: ['alice', 'bob'], timeoutSeconds: 300, connection: manager },
+      command: { kind: 'upgrade-all', imageTag: '2026.9.7', maxUnavailable: 5, userIds: ['alice', 'bob'], timeoutSeconds: 300, autoRollback: true, connection: manager },
     },
+    // --canary is a count when it is a number, else user ids; --soak takes a bare number as seconds.
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '3'], env: MANAGER_ENV, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, canary: { count: 3 }, autoRollback: true, connection: manager } },
+    {
+      argv: ['upgrade-all', '--image-tag', 'v2', '--users', 'alice,bob,carol', '--canary=bob,alice', '--soak', '2m', '--no-rollback'],
+      env: MANAGER_ENV,
+      command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, userIds: ['alice', 'bob', 'carol'], canary: { userIds: ['bob', 'alice'], soakSeconds: 120 }, autoRollback: false, connection: manager },
+    },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', 'alice', '--soak', '0'], env: MANAGER_ENV, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, canary: { userIds: ['alice'], soakSeconds: 0 }, autoRollback: true, connection: manager } },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '1', '--soak', '90'], env: MANAGER_ENV, command: { kind: 'upgrade-all', imageTag: 'v2', maxUnavailable: 1, canary: { count: 1, soakSeconds: 90 }, autoRollback: true, connection: manager } },
     { argv: ['upgrade-all', '--help'], command: { kind: 'help', topic: 'upgrade-all' } },
+    // rollback: without --revision the manager picks; the wait is sent always, 4m unless given.
+    { argv: ['rollback', 'alice'], env: MANAGER_ENV, command: { kind: 'rollback', userId: 'alice', timeoutSeconds: 240, connection: manager } },
+    { argv: ['rollback', 'alice', '--revision', '7', '--timeout', '90s'], env: MANAGER_ENV, command: { kind: 'rollback', userId: 'alice', revision: 7, timeoutSeconds: 90, connection: manager } },
+    { argv: ['rollback', 'alice', '--revision=1', '--manager-url', 'http://localhost:3000', '--api-key', KEY], command: { kind: 'rollback', userId: 'alice', revision: 1, timeoutSeconds: 240, connection: manager } },
+    { argv: ['history', 'alice'], env: MANAGER_ENV, command: { kind: 'history', userId: 'alice', json: false, connection: manager } },
+    { argv: ['history', 'alice', '--json'], env: MANAGER_ENV, command: { kind: 'history', userId: 'alice', json: true, connection: manager } },
+    { argv: ['rollback', '--help'], command: { kind: 'help', topic: 'rollback' } },
+    { argv: ['help', 'history'], command: { kind: 'help', topic: 'history' } },
   ])('$argv $env', ({ argv, env, command }) => {
     expect(parseArgs(argv, env ?? {}).command).toEqual(command);
   });
@@ -80,8 +98,32 @@ describe('helm openclaw args: refused with one clear line', () => {
     { argv: ['upgrade-all', '--image-tag', 'v2', '--timeout', '5s', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: '--timeout must be between 10s and 1h' },
     { argv: ['upgrade-all', 'alice', '--image-tag', 'v2', '--manager-url', 'http://m:3000', `--api-key=${KEY}`], message: 'unexpected argument "alice"' },
     { argv: ['upgrade-all', '--image-tag', 'v2', '--manager-url', 'http://m:3000'], message: 'the manager needs an API key' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '0'], env: MANAGER_ENV, message: '--canary must be a count 1-50 or user ids separated by commas, got 0' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '51'], env: MANAGER_ENV, message: '--canary must be a count 1-50' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', 'alice,Bob'], env: MANAGER_ENV, message: '--canary must be user ids separated by commas, got "Bob"' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', 'alice,alice'], env: MANAGER_ENV, message: '--canary names "alice" twice' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--users', 'alice,bob', '--canary', 'carol'], env: MANAGER_ENV, message: 'canary "carol" is not in --users' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--soak', '60s'], env: MANAGER_ENV, message: '--soak only applies with --canary' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '2', '--soak', 'a while'], env: MANAGER_ENV, message: '--soak "a while" is not a duration like 60s, 2m or 0' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--canary', '2', '--soak', '61m'], env: MANAGER_ENV, message: '--soak must be between 0s and 1h' },
+    { argv: ['upgrade-all', '--image-tag', 'v2', '--no-rollback=yes'], env: MANAGER_ENV, message: '--no-rollback takes no value' },
+    {
+      argv: ['rollback', 'alice'],
+      message: 'rollback goes through the manager: pass --manager-url (or set OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY; without a manager use helm rollback alice-openclaw [REVISION] -n openclaw --wait, or scripts/deploy-user.sh rollback alice [revision]',
+    },
+    { argv: ['history', 'alice', '-n', 'team-a'], message: 'history goes through the manager: pass --manager-url (or set OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY; without a manager use helm history alice-openclaw -n team-a' },
+    { argv: ['rollback'], env: MANAGER_ENV, message: 'rollback needs a user id (see: helm openclaw rollback --help)' },
+    { argv: ['rollback', 'Alice'], env: MANAGER_ENV, message: 'userId must match' },
+    { argv: ['rollback', 'alice', '3'], env: MANAGER_ENV, message: 'unexpected argument "3"' },
+    { argv: ['rollback', 'alice', '--revision', 'v1'], env: MANAGER_ENV, message: '--revision must be a revision number (1, 2, ...; helm openclaw history alice lists them), got v1' },
+    { argv: ['rollback', 'alice', '--revision', '0'], env: MANAGER_ENV, message: '--revision must be a revision number' },
+    { argv: ['rollback', 'alice', '--timeout', '5s'], env: MANAGER_ENV, message: '--timeout must be between 10s and 4m' },
+    { argv: ['rollback', 'alice', '--timeout', '10m'], env: MANAGER_ENV, message: '--timeout must be between 10s and 4m' },
+    { argv: ['rollback', 'alice', '--json'], env: MANAGER_ENV, message: 'unknown option --json (see: helm openclaw rollback --help)' },
+    { argv: ['history', 'alice', '--revision', '2'], env: MANAGER_ENV, message: 'unknown option --revision (see: helm openclaw history --help)' },
+    { argv: ['history', 'alice', 'bob'], env: MANAGER_ENV, message: 'unexpected argument "bob"' },
     { argv: ['help', 'link'], message: 'unknown command "link"' },
-    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc, upgrade-all)' },
+    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc, upgrade-all, rollback, history)' },
     { argv: ['pair'], message: 'pair needs a user id (see: helm openclaw pair --help)' },
     { argv: ['pair', 'Alice'], message: 'userId must match' },
     { argv: ['pair', 'a--b'], message: 'userId must match' },
@@ -142,7 +184,7 @@ describe('durations and debug', () => {
 });
 
 describe('help', () => {
-  it.each(['pair', 'status', 'rpc', 'vnc'] as const)('%s has usage and the connection options', (topic) => {
+  it.each(['pair', 'status', 'rpc', 'vnc', 'rollback', 'history'] as const)('%s has usage and the connection options', (topic) => {
     const text = helpText(topic);
     expect(text).toContain(`helm openclaw ${topic} <userId>`);
     expect(text).toContain('--manager-url');
@@ -150,7 +192,24 @@ describe('help', () => {
   });
 
   it('overall help lists every command', () => {
-    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>[\s\S]*upgrade-all --image-tag/);
+    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>[\s\S]*upgrade-all --image-tag[\s\S]*rollback <userId>[\s\S]*history <userId>/);
+  });
+
+  it('upgrade-all explains canaries, the soak and rollback', () => {
+    const text = helpText('upgrade-all');
+    expect(text).toContain('[--canary N|a,b [--soak 60s]] [--no-rollback]');
+    expect(text).toMatch(/Canaries: with --canary/);
+    expect(text).toMatch(/--soak DUR\s+how long the canaries are watched \(default 60s; 0-1h; only with --canary\)/);
+    expect(text).toMatch(/--no-rollback\s+leave an instance that does not become ready as it is/);
+  });
+
+  it.each([
+    ['rollback', ['helm openclaw rollback <userId> [--revision N] [--timeout 4m]', 'helm rollback <userId>-openclaw [REVISION]', 'scripts/deploy-user.sh rollback <userId> [revision]']],
+    ['history', ['helm openclaw history <userId> [--json]', 'helm history <userId>-openclaw', 'rollback --revision']],
+  ] as const)('%s says it is manager-only and names the way without a manager', (topic, expected) => {
+    const text = helpText(topic);
+    expect(text).toContain('Manager only');
+    for (const part of expected) expect(text).toContain(part);
   });
 
   it('upgrade-all says it is manager-only and names the way without a manager', () => {

@@ -132,3 +132,8 @@ export function describeError(err: unknown): { status: number; expose: boolean }
   }
   return { status: 500, expose: false };
 }
+
+/** What a failure may say in a response body or a run's results: its own words when exposed, never internals. */
+export function publicMessage(err: unknown): string {
+  return err instanceof HttpError && err.expose ? err.message : 'internal error (details are in the manager log)';
+}

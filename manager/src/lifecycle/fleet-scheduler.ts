@@ -1,19 +1,19 @@
 // Pure but for the work it is given: rolls a list of instances through `upgradeOne`, at most
-// `maxUnavailable` at a time, in order. The first failure stops the roll: nothing new starts after
-// it, the ones already under way finish, and every instance not attempted is reported "skipped".
-// upgradeOne resolves only once its instance is ready again, so "in flight" is "unavailable".
-import type { FleetStatus } from '../contracts/fleet-run.js';
+// `maxUnavailable` at a time, in order. The first failure (thrown, or an instance rolled back)
+// stops the roll: nothing new starts after it, the ones already under way finish, and every
+// instance not attempted is reported "skipped". upgradeOne resolves only once its instance is
+// ready again, so "in flight" is "unavailable".
+import type { FleetInstanceResult, FleetStatus } from '../contracts/fleet-run.js';
 
-export interface FleetResult {
-  readonly userId: string;
+export interface FleetResult extends FleetInstanceResult {
   readonly status: FleetStatus;
-  readonly message: string;
 }
 
 /** What one upgrade reports when it did not throw (throwing is a failure). */
 export interface FleetOutcome {
-  readonly status: 'upgraded' | 'skipped';
+  readonly status: 'upgraded' | 'skipped' | 'rolledBack';
   readonly message: string;
+  readonly previousRevision?: number;
 }
 
 export interface FleetSchedule {
@@ -41,9 +41,9 @@ export async function runFleetUpgrade(schedule: FleetSchedule): Promise<FleetRes
   const describe = schedule.describeFailure ?? defaultDescribe;
   const results = new Map<string, FleetResult>();
   let next = 0;
-  let failedUser: string | undefined;
+  let stoppedBy: FleetResult | undefined;
 
-  const stopped = (): boolean => failedUser !== undefined || schedule.signal?.aborted === true;
+  const stopped = (): boolean => stoppedBy !== undefined || schedule.signal?.aborted === true;
   const worker = async (): Promise<void> => {
     while (!stopped() && next < userIds.length) {
       const userId = userIds[next] as string;
@@ -51,12 +51,11 @@ export async function runFleetUpgrade(schedule: FleetSchedule): Promise<FleetRes
       schedule.onStart?.(userId);
       let result: FleetResult;
       try {
-        const outcome = await schedule.upgradeOne(userId);
-        result = { userId, status: outcome.status, message: outcome.message };
+        result = { userId, ...(await schedule.upgradeOne(userId)) };
       } catch (err) {
-        failedUser ??= userId;
         result = { userId, status: 'failed', message: describe(err) };
       }
+      if (result.status === 'failed' || result.status === 'rolledBack') stoppedBy ??= result;
       results.set(userId, result);
       schedule.onResult?.(result);
     }
@@ -64,8 +63,8 @@ export async function runFleetUpgrade(schedule: FleetSchedule): Promise<FleetRes
 
   const workers = Math.max(1, Math.min(Math.floor(schedule.maxUnavailable), userIds.length));
   await Promise.all(Array.from({ length: workers }, () => worker()));
-  const notAttempted = failedUser !== undefined
-    ? `not attempted: the upgrade stopped after ${failedUser} failed`
+  const notAttempted = stoppedBy !== undefined
+    ? `not attempted: the upgrade stopped after ${stoppedBy.userId} ${stoppedBy.status === 'rolledBack' ? 'was rolled back' : 'failed'}`
     : 'not attempted: the upgrade was cancelled';
   return userIds.map((userId) => results.get(userId) ?? { userId, status: 'skipped', message: notAttempted });
 }

@@ -1,10 +1,26 @@
-// Stop, start, upgrade and delete of one instance, the same whoever asks (a route, the idle stop, a
-// fleet upgrade): the runtime does the work, the pooled gateway connection of an instance whose
-// gateway went away is dropped so the next call connects afresh, and a deleted user's activity is
-// forgotten.
+// Stop, start, upgrade, rollback and delete of one instance, the same whoever asks (a route, the idle
+// stop, a fleet upgrade): the runtime does the work, the pooled gateway connection of an instance
+// whose gateway went away is dropped so the next call connects afresh, and a deleted user's activity
+// is forgotten. An upgrade that does not become ready is rolled back here, so every caller gets it.
 import type { ActivityTracker } from '../activity/activity-tracker.js';
+import { publicMessage } from '../errors/http-error.js';
 import type { InstanceRpc } from '../rpc/instance-rpc.js';
-import type { DeleteOptions, DeleteResult, Instance, InstanceRuntime, UpgradeOptions } from '../runtime/instance-runtime.js';
+import type {
+  DeleteOptions, DeleteResult, Instance, InstanceRevision, InstanceRuntime, UpgradeOptions,
+} from '../runtime/instance-runtime.js';
+import { InstanceRolledBack, NothingToRollBackTo, RollbackFailed } from './rollback-errors.js';
+import { previousImageRevision } from './rollback-target.js';
+
+export interface LifecycleUpgradeOptions extends UpgradeOptions {
+  /** Roll back to the revision it ran before when the new one does not become ready. */
+  readonly rollBack: boolean;
+}
+
+export interface UpgradeResult {
+  readonly instance: Instance;
+  /** The revision it ran before (read only when rollBack was asked for). */
+  readonly previous: InstanceRevision | undefined;
+}
 
 export class InstanceLifecycle {
   constructor(
@@ -26,13 +42,56 @@ export class InstanceLifecycle {
     return this.runtime.startInstance(userId);
   }
 
-  /** Rolls to `imageTag` and waits for the new version (see InstanceRuntime.upgrade). */
-  async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
+  /**
+   * Rolls to `imageTag` and waits for the new version (see InstanceRuntime.upgrade). When it fails
+   * and `rollBack`, the revision it ran before comes back and InstanceRolledBack says why;
+   * RollbackFailed when that fails too.
+   */
+  async upgrade(userId: string, imageTag: string, options: LifecycleUpgradeOptions): Promise<UpgradeResult> {
+    const before = options.rollBack ? (await this.runtime.revisions(userId))[0] : undefined;
     try {
-      return await this.runtime.upgrade(userId, imageTag, options);
+      return { instance: await this.runtime.upgrade(userId, imageTag, options), previous: before };
+    } catch (err) {
+      if (!before) throw err;
+      const why = publicMessage(err);
+      let now: InstanceRevision | undefined;
+      try {
+        now = (await this.runtime.revisions(userId))[0];
+      } catch (readErr) {
+        throw new RollbackFailed(userId, why, before, publicMessage(readErr), { cause: readErr });
+      }
+      // Refused before any change (e.g. values the chart's schema rejects): nothing to undo.
+      if (!now || now.revision === before.revision) throw err;
+      try {
+        await this.runtime.rollback(userId, before.revision, { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (rollbackErr) {
+        throw new RollbackFailed(userId, why, before, publicMessage(rollbackErr), { cause: rollbackErr });
+      }
+      throw new InstanceRolledBack(userId, imageTag, why, before);
     } finally {
       await this.rpc.disconnect(userId);
     }
+  }
+
+  /** Brings back `revision`, or by default the last revision that ran another image, and waits for it. */
+  async rollback(userId: string, revision: number | undefined, options: UpgradeOptions): Promise<Instance> {
+    let target = revision;
+    if (target === undefined) {
+      const revisions = await this.runtime.revisions(userId);
+      const previous = previousImageRevision(revisions);
+      if (!previous) throw new NothingToRollBackTo(userId, revisions[0]?.imageTag ?? '');
+      target = previous.revision;
+    }
+    try {
+      return await this.runtime.rollback(userId, target, options);
+    } finally {
+      await this.rpc.disconnect(userId);
+    }
+  }
+
+  /** The kept revisions, newest first. */
+  revisions(userId: string): Promise<InstanceRevision[]> {
+    return this.runtime.revisions(userId);
   }
 
   /** Uninstalls the instance; its data volume is kept unless `purge`. */

@@ -1,5 +1,6 @@
 // Shared pieces of the OpenAPI document: response schemas, the error shape, the security scheme.
 // Request-body schemas are not written here: they are the files of schemas/api.
+import { FLEET_INSTANCE_STATUSES } from '../contracts/fleet-run.js';
 import { USER_ID_SCHEMA } from '../names/user-id.js';
 import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
 import { API_SCHEMAS } from '../validation/api-schemas.js';
@@ -125,13 +126,20 @@ export const COMPONENT_SCHEMAS: JsonObject = {
   },
   FleetUpgradeRun: {
     type: 'object',
-    required: ['id', 'state', 'imageTag', 'maxUnavailable', 'timeoutSeconds', 'startedAt', 'finishedAt', 'counts', 'results'],
+    required: ['id', 'state', 'imageTag', 'maxUnavailable', 'timeoutSeconds', 'autoRollback', 'canary', 'startedAt', 'finishedAt', 'counts', 'results'],
     properties: {
       id: { type: 'string' },
-      state: { enum: ['running', 'succeeded', 'failed', 'cancelled'], description: 'failed: an instance failed and the roll stopped there' },
+      state: { enum: ['running', 'succeeded', 'failed', 'cancelled'], description: 'failed: an instance failed (or was rolled back) and the roll stopped there' },
       imageTag: { type: 'string' },
       maxUnavailable: { type: 'integer' },
       timeoutSeconds: { type: 'integer' },
+      autoRollback: { type: 'boolean' },
+      canary: {
+        type: ['object', 'null'],
+        required: ['userIds', 'soakSeconds'],
+        properties: { userIds: { type: 'array', items: { type: 'string' } }, soakSeconds: { type: 'integer' } },
+        description: 'The canaries, upgraded and watched before the rest; null without',
+      },
       startedAt: { type: 'string', format: 'date-time' },
       finishedAt: { type: ['string', 'null'], format: 'date-time' },
       counts: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Instances by status' },
@@ -142,8 +150,35 @@ export const COMPONENT_SCHEMAS: JsonObject = {
           required: ['userId', 'status', 'message'],
           properties: {
             userId: { type: 'string' },
-            status: { enum: ['pending', 'upgrading', 'upgraded', 'failed', 'skipped'] },
+            status: {
+              enum: [...FLEET_INSTANCE_STATUSES],
+              description: 'rolledBack: did not become ready (or a canary failed) and runs its previous revision again; failed: could not be upgraded, or its rollback failed too',
+            },
             message: { type: 'string' },
+            previousRevision: { type: 'integer', description: 'The revision it ran before this run (what a rollback brings back)' },
+          },
+        },
+      },
+    },
+  },
+  InstanceRevisions: {
+    type: 'object',
+    required: ['userId', 'revisions'],
+    properties: {
+      userId: { type: 'string' },
+      revisions: {
+        type: 'array',
+        description: 'Newest (the current one) first; helm keeps the last 10',
+        items: {
+          type: 'object',
+          required: ['revision', 'imageTag', 'imageDigest', 'at', 'status', 'cause'],
+          properties: {
+            revision: { type: 'integer', minimum: 1 },
+            imageTag: { type: 'string' },
+            imageDigest: { type: ['string', 'null'] },
+            at: { type: 'string', format: 'date-time' },
+            status: { type: 'string', description: 'deployed (current), superseded, failed, ... (helm\'s words)' },
+            cause: { type: 'string', description: 'create, stop, start, "fleet run <id>: upgrade to <tag>", "Rollback to <n>", or what an operator\'s helm wrote' },
           },
         },
       },

@@ -1,12 +1,14 @@
-// Stop, start and start progress of one instance. Stop scales the compute to zero and keeps the
-// data, secrets and token; start brings it back; both are idempotent. Progress is a server-sent
-// event stream that ends with ready or failed.
+// Stop, start, start progress, revisions and rollback of one instance. Stop scales the compute to
+// zero and keeps the data, secrets and token; start brings it back; both are idempotent. Progress
+// is a server-sent event stream that ends with ready or failed. Rollback answers once the revision
+// it brought back is ready.
 import type { AppRouter } from '../app-state.js';
 import { HttpError } from '../errors/http-error.js';
 import { ProgressEmitter } from '../lifecycle/start-progress.js';
 import type { Logger } from '../logger.js';
 import type { InstanceRuntime } from '../runtime/instance-runtime.js';
 import { assertUserId } from '../names/user-id.js';
+import { parseRollbackRequest } from '../validation/request-bodies.js';
 import type { RouteDeps } from './route-deps.js';
 import { openSseStream, type SseStream } from './sse.js';
 
@@ -14,6 +16,8 @@ export const LIFECYCLE_ROUTES = {
   stop: '/api/instances/:userId/stop',
   start: '/api/instances/:userId/start',
   progress: '/api/instances/:userId/progress',
+  revisions: '/api/instances/:userId/revisions',
+  rollback: '/api/instances/:userId/rollback',
 } as const;
 
 export function registerLifecycleRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'lifecycle' | 'progressKeepaliveMs'>): void {
@@ -40,6 +44,20 @@ export function registerLifecycleRoutes(router: AppRouter, deps: Pick<RouteDeps,
     await deps.runtime.get(userId);
     const stream = openSseStream(ctx, deps.progressKeepaliveMs === undefined ? {} : { keepaliveMs: deps.progressKeepaliveMs });
     void followProgress(deps.runtime, userId, stream, ctx.state.log);
+  });
+
+  router.get(LIFECYCLE_ROUTES.revisions, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { userId, revisions: await deps.lifecycle.revisions(userId) };
+  });
+
+  router.post(LIFECYCLE_ROUTES.rollback, async (ctx) => {
+    const userId = assertUserId(ctx.params.userId ?? '');
+    const body = parseRollbackRequest(ctx.state.body ?? {});
+    const instance = await deps.lifecycle.rollback(userId, body.revision, { timeoutMs: body.timeoutSeconds * 1000 });
+    ctx.state.log.info({ userId, imageTag: instance.imageTag, revision: body.revision ?? 'previous image' }, 'instance rolled back');
+    ctx.body = instance;
   });
 }
 

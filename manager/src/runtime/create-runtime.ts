@@ -22,6 +22,7 @@ export function createRuntime(config: ManagerConfig, logger: Logger): InstanceRu
       openclawBin: config.openclawBin,
       baseEnv: config.childEnv,
       imageTag: config.imageTag,
+      ...(config.localVersionsDir === undefined ? {} : { versionsDir: config.localVersionsDir }),
       logger: logger.child({ runtime: 'local' }),
       ...(config.localBrowser === 'off' ? { browser: { available: false, missing: ['(turned off: OPENCLAW_LOCAL_BROWSER=off)'] } } : {}),
     });

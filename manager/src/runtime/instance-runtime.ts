@@ -64,6 +64,23 @@ export interface UpgradeOptions {
   /** How long the new version may take to become ready before the upgrade counts as failed. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Why, kept with the revision it makes (e.g. "fleet run 3fa2c1d0e9b4"). */
+  readonly cause?: string;
+}
+
+/** One kept revision of an instance: what it ran, since when and why. */
+export interface InstanceRevision {
+  /** 1, 2, ...: helm's release revision (local: counted the same way). */
+  readonly revision: number;
+  readonly imageTag: string;
+  /** `sha256:...` when the revision pinned a digest. */
+  readonly imageDigest: string | null;
+  /** ISO 8601: when it was made. */
+  readonly at: string;
+  /** "deployed" for the current one; "superseded", "failed", ... (helm's words) for older ones. */
+  readonly status: string;
+  /** What made it: "create", "stop", "fleet run <id>: upgrade to <tag>", "Rollback to 3", ... */
+  readonly cause: string;
 }
 
 /** One observation of an instance on its way to ready (see lifecycle/start-progress.ts). */
@@ -97,6 +114,13 @@ export interface InstanceRuntime {
    * InstanceUpgradeTimedOut otherwise. A stopped one only records the tag and stays stopped.
    */
   upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance>;
+  /** The revisions kept for the instance, newest (the current one) first. InstanceNotFound when unknown. */
+  revisions(userId: string): Promise<InstanceRevision[]>;
+  /**
+   * Brings back `revision` as a new revision (helm rollback; local: its image tag) and waits like
+   * upgrade. RevisionNotFound when it is not kept.
+   */
+  rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance>;
   /**
    * Observations of the instance's start, one now and one after every change, until `signal` aborts.
    * InstanceNotFound (thrown from the iteration) when it does not exist or disappears.

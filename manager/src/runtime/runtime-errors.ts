@@ -69,3 +69,9 @@ export class InstanceUpgradeFailed extends HttpError {
     super(502, `Instance "${userId}" failed on ${imageTag}: ${reason}`, { code: 'UPGRADE_FAILED', expose: true });
   }
 }
+
+export class RevisionNotFound extends HttpError {
+  constructor(userId: string, revision: number, kept: readonly number[]) {
+    super(404, `Instance "${userId}" has no revision ${revision} (kept: ${kept.join(', ') || 'none'})`, { code: 'REVISION_NOT_FOUND' });
+  }
+}

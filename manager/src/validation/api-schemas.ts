@@ -3,6 +3,7 @@
 // same objects, and the validator compiles them.
 import createInstanceFile from '../../../schemas/api/create-instance.json' with { type: 'json' };
 import fleetUpgradeRequestFile from '../../../schemas/api/fleet-upgrade-request.json' with { type: 'json' };
+import rollbackRequest from '../../../schemas/api/rollback-request.json' with { type: 'json' };
 import rpcRequest from '../../../schemas/api/rpc-request.json' with { type: 'json' };
 import whatsappQrRequest from '../../../schemas/api/whatsapp-qr-request.json' with { type: 'json' };
 import whatsappWaitRequest from '../../../schemas/api/whatsapp-wait-request.json' with { type: 'json' };
@@ -23,6 +24,7 @@ function withRule<S extends { readonly properties: object }, K extends keyof S['
 export const API_SCHEMAS = {
   'create-instance': withRule(createInstanceFile, 'userId', USER_ID_SCHEMA),
   'fleet-upgrade-request': withRule(fleetUpgradeRequestFile, 'imageTag', IMAGE_TAG_SCHEMA),
+  'rollback-request': rollbackRequest,
   'rpc-request': rpcRequest,
   'whatsapp-qr-request': whatsappQrRequest,
   'whatsapp-wait-request': whatsappWaitRequest,

@@ -9,7 +9,7 @@ export interface CreateInstanceRequest {
   readonly secrets: Readonly<Record<string, string>>;
 }
 
-/** schemas/api/fleet-upgrade-request.json: Body of POST /api/fleet/upgrade: roll every instance (or the listed ones) to a new image tag, maxUnavailable at a time, each awaited until ready; the first failure stops the roll. */
+/** schemas/api/fleet-upgrade-request.json: Body of POST /api/fleet/upgrade: roll every instance (or the listed ones) to a new image tag: first an optional canary group, watched for a soak period, then the rest maxUnavailable at a time, each awaited until ready. The first failure stops the roll; an instance that does not become ready is rolled back to the revision it ran before. */
 export interface FleetUpgradeRequest {
   /** The instance image tag to roll to (same rule as the chart's image.tag). The repository stays the one each instance has. */
   readonly imageTag: string;
@@ -18,6 +18,25 @@ export interface FleetUpgradeRequest {
   /** Only these instances, in this order (default: every instance, by userId). Each must exist. */
   readonly userIds?: readonly string[];
   /** How long one instance may take to become ready on the new tag before it counts as failed (default 600; GKE Autopilot starts can take minutes). */
+  readonly timeoutSeconds: number;
+  /** Upgrade these first (exactly one of count: the first N running targets, or userIds, which must be targets), then check them for soakSeconds: each stays ready, does not restart and answers the gateway's health RPC. A canary that fails rolls every canary back and stops the run. */
+  readonly canary?: {
+    /** How many canaries: the first running targets in upgrade order. */
+    readonly count?: number;
+    /** These instances are the canaries, in this order. */
+    readonly userIds?: readonly string[];
+    /** How long the upgraded canaries are watched before the rest goes (default 60). */
+    readonly soakSeconds: number;
+  };
+  /** Roll an instance that does not become ready on the new tag (failed, or not ready within timeoutSeconds) back to the revision it ran before (default true). false leaves it as it is, for a person to look at. */
+  readonly autoRollback: boolean;
+}
+
+/** schemas/api/rollback-request.json: Body of POST /api/instances/{userId}/rollback (may be empty): bring back a kept revision as a new one and wait until it is ready. */
+export interface RollbackRequest {
+  /** The revision to bring back (GET /api/instances/{userId}/revisions lists the kept ones). Default: the newest one that ran another image than now, leaving out failed ones and any a rollback already left. */
+  readonly revision?: number;
+  /** How long the instance may take to become ready on that revision before the answer is a 504 (default 600). */
   readonly timeoutSeconds: number;
 }
 

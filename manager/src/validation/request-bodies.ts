@@ -1,6 +1,6 @@
 // Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
 import { InvalidRequest } from '../errors/http-error.js';
-import type { CreateInstanceRequest, RpcRequest } from './api-types.js';
+import type { CreateInstanceRequest, RollbackRequest, RpcRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
 
 /** Secret values are limited in bytes (the schema's maxLength counts characters). */
@@ -23,6 +23,11 @@ export function parseCreateInstance(body: unknown): CreateInstanceRequest {
 /** Validates an RPC body; defaults: params {}, timeoutMs 30000. */
 export function parseRpcRequest(body: unknown): RpcRequest {
   return validateBody<RpcRequest>('rpc-request', body);
+}
+
+/** Validates a rollback body (empty is fine); default timeoutSeconds 600. */
+export function parseRollbackRequest(body: unknown): RollbackRequest {
+  return validateBody<RollbackRequest>('rollback-request', body);
 }
 
 /** `preservePvc` query value: absent or "true" keeps the data, "false" purges it. */

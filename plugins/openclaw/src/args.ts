@@ -4,9 +4,9 @@
 import { parseArgs as tokenize } from 'node:util';
 import { isGatewayMethodName, isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
-import { parseUpgradeAll, requireManager, type UpgradeAllOptions } from './upgrade-all-args.js';
+import { parseUpgradeAll, type UpgradeAllOptions } from './upgrade-all-args.js';
 
-export const COMMANDS = ['pair', 'status', 'rpc', 'vnc', 'upgrade-all'] as const;
+export const COMMANDS = ['pair', 'status', 'rpc', 'vnc', 'upgrade-all', 'rollback', 'history'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Where the instance is reached: through the manager when managerUrl is set, else the cluster. */
@@ -17,6 +17,9 @@ export interface Connection {
   readonly kubeconfig?: string;
   readonly kubeContext?: string;
 }
+
+/** The commands that only the manager can do get a connection that has it. */
+export type ManagerConnection = Connection & { readonly managerUrl: string; readonly apiKey: string };
 
 export type Command =
   | { readonly kind: 'help'; readonly topic?: CommandName }
@@ -31,7 +34,16 @@ export type Command =
       readonly connection: Connection;
     }
   | { readonly kind: 'vnc'; readonly userId: string; readonly localPort: number; readonly connection: Connection }
-  | ({ readonly kind: 'upgrade-all'; readonly connection: Connection & { readonly managerUrl: string; readonly apiKey: string } } & UpgradeAllOptions);
+  | ({ readonly kind: 'upgrade-all'; readonly connection: ManagerConnection } & UpgradeAllOptions)
+  | {
+      readonly kind: 'rollback';
+      readonly userId: string;
+      /** Default: the manager picks the last revision that ran another image. */
+      readonly revision?: number;
+      readonly timeoutSeconds: number;
+      readonly connection: ManagerConnection;
+    }
+  | { readonly kind: 'history'; readonly userId: string; readonly json: boolean; readonly connection: ManagerConnection };
 
 export interface ParsedArgs {
   readonly command: Command;
@@ -47,6 +59,11 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_NAMESPACE = 'openclaw';
 export const DEFAULT_PAIR_TIMEOUT_MS = 180_000;
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
+/**
+ * The manager answers a rollback only once the instance is ready, and Node's fetch gives up waiting
+ * for an answer's headers after 5 minutes: the wait asked for stays below that, with room for helm.
+ */
+const MAX_ROLLBACK_TIMEOUT_SECONDS = 240;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LEADING_SWITCHES = new Set(['--debug', '--no-color']);
 
@@ -73,8 +90,24 @@ const OPTIONS: Readonly<Record<CommandName, Readonly<Record<string, OptionSpec>>
   rpc: { ...COMMON, timeout: { value: true } },
   vnc: { ...COMMON, port: { value: true } },
   'upgrade-all': {
-    ...COMMON, 'image-tag': { value: true }, 'max-unavailable': { value: true }, users: { value: true }, timeout: { value: true },
+    ...COMMON,
+    'image-tag': { value: true },
+    'max-unavailable': { value: true },
+    users: { value: true },
+    timeout: { value: true },
+    canary: { value: true },
+    soak: { value: true },
+    'no-rollback': { value: false },
   },
+  rollback: { ...COMMON, revision: { value: true }, timeout: { value: true } },
+  history: { ...COMMON, json: { value: false } },
+};
+
+/** What to use instead when a manager-only command has no manager. */
+const WITHOUT_MANAGER: Readonly<Partial<Record<CommandName, (userId: string, namespace: string) => string>>> = {
+  'upgrade-all': () => 'scripts/deploy-user.sh upgrade-all <imageTag> [maxUnavailable]',
+  rollback: (userId, namespace) => `helm rollback ${userId}-openclaw [REVISION] -n ${namespace} --wait, or scripts/deploy-user.sh rollback ${userId} [revision]`,
+  history: (userId, namespace) => `helm history ${userId}-openclaw -n ${namespace}`,
 };
 
 function isTrue(value: string | undefined): boolean {
@@ -150,6 +183,19 @@ function connectionOf(options: Map<string, string | true>, env: Env, command: Co
   return { ...cluster, managerUrl: managerUrl.replace(/\/+$/, ''), apiKey };
 }
 
+/** The connection of a manager-only command; the message says what to set, or what to use without a manager. */
+function requireManager(connection: Connection, command: CommandName, userId = '<userId>'): ManagerConnection {
+  const { managerUrl, apiKey } = connection;
+  if (managerUrl === undefined || apiKey === undefined) {
+    const instead = WITHOUT_MANAGER[command]?.(userId, connection.namespace);
+    throw new UsageError(
+      `${command} goes through the manager: pass --manager-url (or set OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY${instead ? `; without a manager use ${instead}` : ''}`,
+      command,
+    );
+  }
+  return { ...connection, managerUrl, apiKey };
+}
+
 function durationOption(options: Map<string, string | true>, fallback: number, command: CommandName): number {
   const raw = text(options, 'timeout');
   if (raw === undefined) return fallback;
@@ -168,6 +214,15 @@ function userIdOf(positionals: readonly string[], command: CommandName): string 
 
 function expectPositionals(positionals: readonly string[], max: number, command: CommandName): void {
   if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`, command);
+}
+
+function revisionOf(raw: string | undefined, userId: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const revision = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(revision) || revision < 1) {
+    throw new UsageError(`--revision must be a revision number (1, 2, ...; helm openclaw history ${userId} lists them), got ${raw}`, 'rollback');
+  }
+  return revision;
 }
 
 function rpcParams(raw: string | undefined): Record<string, unknown> {
@@ -208,10 +263,13 @@ export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
   if (options.has('help')) return { ...help(command), colors };
   if (command === 'upgrade-all') {
     expectPositionals(positionals, 0, command);
-    const upgrade = parseUpgradeAll((name) => text(options, name), options.has('timeout') ? durationOption(options, 0, command) : undefined);
-    const connection = connectionOf(options, env, command);
-    requireManager(connection.managerUrl);
-    return { command: { kind: 'upgrade-all', ...upgrade, connection: connection as Connection & { managerUrl: string; apiKey: string } }, debug, colors };
+    const upgrade = parseUpgradeAll(
+      (name) => text(options, name),
+      options.has('timeout') ? durationOption(options, 0, command) : undefined,
+      (name) => options.has(name),
+    );
+    const connection = requireManager(connectionOf(options, env, command), command);
+    return { command: { kind: 'upgrade-all', ...upgrade, connection }, debug, colors };
   }
   const userId = userIdOf(positionals, command);
   const connection = connectionOf(options, env, command);
@@ -239,5 +297,16 @@ export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
       if (!/^\d+$/.test(raw) || localPort > 65535) throw new UsageError(`--port must be a port number (0 picks a free one), got ${raw}`, command);
       return done({ kind: 'vnc', userId, localPort, connection });
     }
+    case 'rollback': {
+      expectPositionals(positionals, 1, command);
+      const revision = revisionOf(text(options, 'revision'), userId);
+      const timeoutSeconds = Math.round(durationOption(options, MAX_ROLLBACK_TIMEOUT_SECONDS * 1000, command) / 1000);
+      if (timeoutSeconds < 10 || timeoutSeconds > MAX_ROLLBACK_TIMEOUT_SECONDS) throw new UsageError('--timeout must be between 10s and 4m', command);
+      const manager = requireManager(connection, command, userId);
+      return done({ kind: 'rollback', userId, ...(revision === undefined ? {} : { revision }), timeoutSeconds, connection: manager });
+    }
+    case 'history':
+      expectPositionals(positionals, 1, command);
+      return done({ kind: 'history', userId, json: options.has('json'), connection: requireManager(connection, command, userId) });
   }
 }

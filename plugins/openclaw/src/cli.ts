@@ -1,8 +1,10 @@
 // Entry point of the `openclaw` Helm plugin: argv -> command, Ctrl-C -> abort, failures -> one line
 // and an exit code. The only file that touches process.
-import { parseArgs, wantsDebug, type ParsedArgs } from './args.js';
+import { parseArgs, wantsDebug, type ManagerConnection, type ParsedArgs } from './args.js';
 import type { CommandIo } from './commands/command-io.js';
+import { runHistory } from './commands/history.js';
 import { runPair } from './commands/pair.js';
+import { runRollback } from './commands/rollback.js';
 import { runRpc } from './commands/rpc.js';
 import { runStatus } from './commands/status.js';
 import { runUpgradeAll } from './commands/upgrade-all.js';
@@ -11,6 +13,10 @@ import { helpText } from './help.js';
 import { openInstanceAccess } from './instance-access.js';
 import { ManagerClient } from './manager-client.js';
 import { reportFailure } from './report-error.js';
+
+function managerOf(connection: ManagerConnection): ManagerClient {
+  return new ManagerClient({ baseUrl: connection.managerUrl, apiKey: connection.apiKey });
+}
 
 async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const { command } = parsed;
@@ -21,7 +27,11 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
     case 'vnc':
       return runVnc(command, io);
     case 'upgrade-all':
-      return runUpgradeAll(command, new ManagerClient({ baseUrl: command.connection.managerUrl, apiKey: command.connection.apiKey }), io);
+      return runUpgradeAll(command, managerOf(command.connection), io);
+    case 'rollback':
+      return runRollback(command, managerOf(command.connection), io);
+    case 'history':
+      return runHistory(command, managerOf(command.connection), io);
     default: {
       const access = await openInstanceAccess(command.userId, command.connection);
       try {

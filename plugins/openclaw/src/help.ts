@@ -22,7 +22,10 @@ Commands:
   status <userId>                WhatsApp link state of the instance
   rpc <userId> <method> [json]   call any gateway method, e.g. health, status, channels.status
   vnc <userId>                   port-forward the instance's browser screen (noVNC) and print its URL
-  upgrade-all --image-tag T      roll every instance to a new image tag through the manager
+  upgrade-all --image-tag T      roll every instance to a new image tag through the manager, canaries
+                                 first if asked; one that does not become ready is rolled back
+  rollback <userId>              bring back an instance's previous revision (manager only)
+  history <userId>               an instance's kept revisions: image, when, why (manager only)
 
 Without --manager-url the plugin uses the cluster like helm does: it finds the pod labelled
 openclaw.ai/user=<userId>, reads the gateway token from Secret <userId>-openclaw and port-forwards.
@@ -82,12 +85,23 @@ ${CONNECTION}`,
   'upgrade-all': `helm openclaw upgrade-all: roll every instance to a new image tag
 
 Usage:
-  helm openclaw upgrade-all --image-tag T [--max-unavailable N] [--users a,b] [--timeout 10m] --manager-url URL
+  helm openclaw upgrade-all --image-tag T [--max-unavailable N] [--users a,b] [--timeout 10m]
+                            [--canary N|a,b [--soak 60s]] [--no-rollback] --manager-url URL
 
 Starts the manager's fleet upgrade (POST /api/fleet/upgrade) and follows it: at most N instances are
 upgrading (so unavailable) at once, each one waited for until ready; the first failure stops the
-roll and the instances not yet started are skipped. Prints each instance's result as it comes and
-a summary; exits 0 when none failed, 1 otherwise. Ctrl-C stops following, not the upgrade.
+roll and the instances not yet started are skipped.
+
+Canaries: with --canary, the first N running instances (or the ones named) are upgraded first and
+watched for the soak time: each must stay ready, not restart and answer the gateway's health call.
+Only then does the rest go; a canary that fails brings every canary back to its old revision.
+
+Rollback: an instance that does not become ready on the new tag is rolled back to the revision it
+ran before and counts as rolled back; --no-rollback leaves it as it is, for a person to look at.
+
+Prints each instance's result as it comes (a canary's also when it starts soaking or rolling back)
+and a summary; exits 0 when none failed or was rolled back, 1 otherwise, naming them. Ctrl-C stops
+following, not the upgrade.
 
 Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY. Without
 a manager, scripts/deploy-user.sh upgrade-all <imageTag> [maxUnavailable] does the same with helm.
@@ -97,6 +111,46 @@ Options:
       --max-unavailable N  instances upgrading at once, 1-50 (default 1)
       --users a,b          only these instances, in this order (default: all)
       --timeout DUR        how long one instance may take to be ready (default 10m; 10s-1h)
+      --canary N|a,b       upgrade N canaries (1-50), or these users, first and watch them
+      --soak DUR           how long the canaries are watched (default 60s; 0-1h; only with --canary)
+      --no-rollback        leave an instance that does not become ready as it is
+
+${CONNECTION}`,
+  rollback: `helm openclaw rollback: bring back a previous revision of a user's instance
+
+Usage:
+  helm openclaw rollback <userId> [--revision N] [--timeout 4m] --manager-url URL
+
+Asks the manager (POST /api/instances/<userId>/rollback) to bring back a kept revision as a new one
+and waits until the instance is ready on it. Without --revision it is the last revision that ran
+another image (failed ones left out). Prints where the instance is now; exits 1 when the revision
+does not run or is not ready in time. The manager answers only once the instance is ready, and an
+HTTP answer is waited for 5 minutes at most, so the wait is 4 minutes at most; for longer, use helm.
+
+Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY. Without
+a manager, helm rollback <userId>-openclaw [REVISION] --wait does it, as does
+scripts/deploy-user.sh rollback <userId> [revision].
+
+Options:
+      --revision N         the revision to bring back (helm openclaw history <userId> lists them)
+      --timeout DUR        how long the instance may take to be ready (default and at most 4m;
+                           at least 10s)
+
+${CONNECTION}`,
+  history: `helm openclaw history: the kept revisions of a user's instance
+
+Usage:
+  helm openclaw history <userId> [--json] --manager-url URL
+
+Lists the revisions the manager keeps (GET /api/instances/<userId>/revisions), newest (the current
+one) first: the image (tag, and digest when pinned), when it was made, its status and what made it
+(create, stop, start, a fleet upgrade, a rollback). The numbers are what rollback --revision takes.
+
+Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY. Without
+a manager, helm history <userId>-openclaw shows helm's own view.
+
+Options:
+      --json               print the answer as JSON
 
 ${CONNECTION}`,
 };

@@ -1,5 +1,6 @@
 // The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, the RPC
-// proxy and fleet upgrades. The API key goes in the Authorization header only and never into a message.
+// proxy, fleet upgrades, revisions and rollback. The API key goes in the Authorization header only
+// and never into a message.
 import { type FleetUpgradeRun, type LoginStartOptions, type LoginWaitOptions, type QrIssued, type WaitOutcome, WhatsAppAlreadyLinked, type WhatsAppStatus } from 'openclaw-platform/core';
 import { ManagerRequestFailed, ManagerUnreachable } from './errors.js';
 
@@ -7,6 +8,49 @@ export interface ManagerClientOptions {
   /** e.g. http://localhost:3000 (no trailing slash needed). */
   readonly baseUrl: string;
   readonly apiKey: string;
+}
+
+/** Canaries by count or by name, upgraded first and watched for soakSeconds (default 60) before the rest goes. */
+export type CanaryRequest =
+  | { readonly count: number; readonly soakSeconds?: number }
+  | { readonly userIds: readonly string[]; readonly soakSeconds?: number };
+
+/** POST /api/fleet/upgrade's body (schemas/api/fleet-upgrade-request.json); the manager fills in defaults. */
+export interface FleetUpgradeBody {
+  readonly imageTag: string;
+  readonly maxUnavailable: number;
+  readonly userIds?: readonly string[];
+  readonly timeoutSeconds?: number;
+  readonly canary?: CanaryRequest;
+  readonly autoRollback?: boolean;
+}
+
+// The answers below are declared here, with the fields the plugin reads: their types live in the
+// manager's runtime layer, which its public entry point may not re-export.
+
+/** An instance as the manager answers it (GET /api/instances/:userId). */
+export interface ManagedInstance {
+  readonly userId: string;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly message: string;
+  readonly imageTag: string;
+}
+
+/** One kept revision (GET /api/instances/:userId/revisions), newest first. */
+export interface InstanceRevision {
+  readonly revision: number;
+  readonly imageTag: string;
+  readonly imageDigest: string | null;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly status: string;
+  readonly cause: string;
+}
+
+export interface InstanceRevisions {
+  readonly userId: string;
+  readonly revisions: readonly InstanceRevision[];
 }
 
 /** Longer than any wait the manager accepts (300 s) plus its grace, so the manager answers first. */
@@ -45,13 +89,23 @@ export class ManagerClient {
   }
 
   /** POST /api/fleet/upgrade: starts a fleet upgrade; the run as it begins. */
-  fleetUpgrade(body: { imageTag: string; maxUnavailable: number; userIds?: readonly string[]; timeoutSeconds?: number }, signal?: AbortSignal): Promise<FleetUpgradeRun> {
+  fleetUpgrade(body: FleetUpgradeBody, signal?: AbortSignal): Promise<FleetUpgradeRun> {
     return this.send<FleetUpgradeRun>('POST', '/api/fleet/upgrade', body, signal);
   }
 
   /** GET /api/fleet/upgrade/:id */
   fleetUpgradeStatus(id: string, signal?: AbortSignal): Promise<FleetUpgradeRun> {
     return this.send<FleetUpgradeRun>('GET', `/api/fleet/upgrade/${encodeURIComponent(id)}`, undefined, signal);
+  }
+
+  /** POST /api/instances/:userId/rollback: answers once the revision brought back is ready. */
+  rollback(userId: string, body: { readonly revision?: number; readonly timeoutSeconds?: number }, signal?: AbortSignal): Promise<ManagedInstance> {
+    return this.send<ManagedInstance>('POST', `${this.instance(userId)}/rollback`, body, signal);
+  }
+
+  /** GET /api/instances/:userId/revisions */
+  revisions(userId: string, signal?: AbortSignal): Promise<InstanceRevisions> {
+    return this.send<InstanceRevisions>('GET', `${this.instance(userId)}/revisions`, undefined, signal);
   }
 
   private instance(userId: string): string {

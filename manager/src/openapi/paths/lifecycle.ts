@@ -1,5 +1,5 @@
-// Stop, start and start progress of one instance.
-import { COMMON_ERRORS, errorResponse, jsonResponse, ref, userIdParameter, type JsonObject } from '../components.js';
+// Stop, start, start progress, revisions and rollback of one instance.
+import { COMMON_ERRORS, errorResponse, jsonBody, jsonResponse, ref, userIdParameter, type JsonObject } from '../components.js';
 
 const progressEvent: JsonObject = {
   type: 'object',
@@ -64,6 +64,42 @@ export const lifecyclePaths: JsonObject = {
         },
         '400': errorResponse('Invalid userId'),
         '404': errorResponse('No such instance'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+  '/api/instances/{userId}/revisions': {
+    parameters: [userIdParameter],
+    get: {
+      operationId: 'instanceRevisions',
+      summary: 'The instance\'s kept revisions, newest first: image tag and digest, when, and what made each (helm history on Kubernetes)',
+      responses: {
+        '200': jsonResponse('The revisions', ref('InstanceRevisions')),
+        '400': errorResponse('Invalid userId'),
+        '404': errorResponse('No such instance'),
+        '502': errorResponse('The runtime failed to read them'),
+        '503': errorResponse('The runtime (cluster) is unreachable'),
+        ...COMMON_ERRORS,
+      },
+    },
+  },
+  '/api/instances/{userId}/rollback': {
+    parameters: [userIdParameter],
+    post: {
+      operationId: 'rollbackInstance',
+      summary: 'Bring back a kept revision (default: the last one that ran another image) and wait until it is ready',
+      description:
+        'helm rollback on Kubernetes: the revision\'s values and manifest come back as a new revision, as they were (one made while ' +
+        'stopped comes back stopped). Local runtime: its image tag (and the binary of that tag) comes back. Answers once ready.',
+      requestBody: { ...jsonBody('rollback-request'), required: false },
+      responses: {
+        '200': jsonResponse('Rolled back and ready (or stopped, when that revision was)', ref('Instance')),
+        '400': errorResponse('Invalid userId or body'),
+        '404': errorResponse('No such instance, or no such kept revision'),
+        '409': errorResponse('Another operation on this instance is in progress, or no kept revision ran another image'),
+        '502': errorResponse('The revision brought back does not run (crash loop, image pull failure...)'),
+        '503': errorResponse('The runtime (cluster) is unreachable'),
+        '504': errorResponse('Not ready within timeoutSeconds'),
         ...COMMON_ERRORS,
       },
     },

@@ -14,6 +14,8 @@ export interface InstallArgsInput {
   readonly labels: Readonly<Record<string, string>>;
   /** helm's per-operation timeout, e.g. "5m". */
   readonly timeout: string;
+  /** Kept with the revision (helm history shows it). */
+  readonly description?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ export function buildInstallArgs(input: InstallArgsInput): string[] {
     '--wait=hookOnly',
     '--timeout', input.timeout,
   ];
+  if (input.description !== undefined) args.push('--description', input.description);
   const labels = Object.entries(input.labels).map(([k, v]) => `${k}=${v}`).join(',');
   if (labels !== '') args.push('--labels', labels);
   if (input.postRenderer !== '') {
@@ -61,6 +64,7 @@ export interface ReuseUpgradeArgsInput {
   readonly postRenderer: string;
   readonly postRendererArgs: readonly string[];
   readonly timeout: string;
+  readonly description?: string;
 }
 
 /**
@@ -77,6 +81,7 @@ export function buildReuseUpgradeArgs(input: ReuseUpgradeArgsInput): string[] {
     '--wait=hookOnly',
     '--timeout', input.timeout,
   ];
+  if (input.description !== undefined) args.push('--description', input.description);
   for (const [key, value] of Object.entries(input.set ?? {})) args.push('--set', `${key}=${value}`);
   for (const [key, value] of Object.entries(input.setString ?? {})) args.push('--set-string', `${key}=${value}`);
   if (input.postRenderer !== '') {
@@ -94,4 +99,22 @@ export function buildStatusArgs(release: string, namespace: string): string[] {
 /** Releases in the namespace carrying `selector` (helm --labels) that are pending or failed. */
 export function buildListUnsettledArgs(namespace: string, selector: string): string[] {
   return ['list', '--namespace', namespace, '--pending', '--failed', '--selector', selector, '--output', 'json'];
+}
+
+/** The newest `max` revisions of a release (`helm history -o json`). */
+export function buildHistoryArgs(release: string, namespace: string, max: number): string[] {
+  return ['history', release, '--namespace', namespace, '--max', String(max), '--output', 'json'];
+}
+
+/** Every value (chart defaults included) one revision was made with. */
+export function buildRevisionValuesArgs(release: string, namespace: string, revision: number): string[] {
+  return ['get', 'values', release, '--namespace', namespace, '--revision', String(revision), '--all', '--output', 'json'];
+}
+
+/**
+ * `helm rollback` to `revision`, not waiting for readiness (the watch cache follows the roll). It
+ * applies the manifest stored with that revision, already post-rendered, so no post-renderer here.
+ */
+export function buildRollbackArgs(release: string, namespace: string, revision: number, timeout: string): string[] {
+  return ['rollback', release, String(revision), '--namespace', namespace, '--wait=hookOnly', '--timeout', timeout];
 }

@@ -14,8 +14,8 @@ const NOT_FOUND = /release: not found|not found$/im;
 const NAME_IN_USE = /cannot re-use a name that is still in use/i;
 const NO_DEPLOYED_RELEASE = /has no deployed releases/i;
 
-/** `upgrade` changes an existing release (stop, start, new image tag). */
-export type HelmOperation = 'install' | 'upgrade' | 'uninstall';
+/** `upgrade` changes an existing release (stop, start, new image tag); `history` reads its revisions. */
+export type HelmOperation = 'install' | 'upgrade' | 'uninstall' | 'rollback' | 'history';
 
 /** Problems helm's schema check reported, e.g. ["at '/userId': ..."], field paths kept ('' is the top level). */
 export function schemaProblems(stderr: string): string[] {
@@ -50,8 +50,7 @@ export function mapHelmError(err: unknown, userId: string, operation: HelmOperat
   if (UNREACHABLE.test(stderr) || err.timedOut) {
     return new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later', { cause: err });
   }
-  if (operation === 'uninstall' && NOT_FOUND.test(stderr)) return new InstanceNotFound(userId);
-  if (operation === 'upgrade' && (NO_DEPLOYED_RELEASE.test(stderr) || NOT_FOUND.test(stderr))) return new InstanceNotFound(userId);
+  if (operation !== 'install' && (NO_DEPLOYED_RELEASE.test(stderr) || NOT_FOUND.test(stderr))) return new InstanceNotFound(userId);
   return new RuntimeOperationFailed(`helm ${operation} of instance "${userId}" failed`, {
     cause: err,
     details: { args: err.args, exitCode: err.exitCode, stderr },

@@ -5,22 +5,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { ManagerConfig } from '../../config.js';
-import { buildInstallArgs, buildReuseUpgradeArgs, buildUninstallArgs, type ReuseUpgradeArgsInput } from './helm-args.js';
+import {
+  buildHistoryArgs, buildInstallArgs, buildReuseUpgradeArgs, buildRevisionValuesArgs, buildRollbackArgs, buildUninstallArgs, type ReuseUpgradeArgsInput,
+} from './helm-args.js';
 import { mapHelmError, type HelmOperation } from './helm-error-map.js';
 import { runHelm, type HelmRunner } from './helm-spawn.js';
 import type { Logger } from '../../logger.js';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRevision, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
 import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../../names/object-names.js';
 import {
-  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, OperationInProgress, RuntimeOperationFailed,
-  RuntimeUnavailable,
+  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, OperationInProgress, RevisionNotFound,
+  RuntimeOperationFailed, RuntimeUnavailable,
 } from '../runtime-errors.js';
 import { fillUrlTemplate } from '../url-template.js';
 import { UserLocks } from '../user-lock.js';
 import { describeInstance } from './instance-status.js';
 import { helmProgressStream } from './progress-stream.js';
+import { parseHistory, revisionImage, toRevisions, type RevisionImage } from './release-history.js';
 import { ReleaseRecovery } from './release-recovery.js';
 import { postRendererFlags, renderValues } from './render-values.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
@@ -43,6 +46,8 @@ export interface HelmRuntimeOptions {
 const TOKEN_TTL_MS = 60_000;
 // How long a helm upgrade's new spec may take to reach the watch cache.
 const APPLY_SEEN_MS = 30_000;
+// Revisions shown (helm keeps 10 by default, --history-max).
+const REVISIONS_SHOWN = 10;
 
 export class HelmRuntime implements InstanceRuntime {
   readonly kind = 'helm' as const;
@@ -52,6 +57,11 @@ export class HelmRuntime implements InstanceRuntime {
   private readonly helm: HelmRunner;
   private readonly tokens = new Map<string, { token: string; at: number }>();
   private readonly recovery: ReleaseRecovery;
+  /**
+   * Per release, the image of each kept revision, which never changes: keyed by revision and when it
+   * was made (a re-created release counts from 1 again).
+   */
+  private readonly revisionImages = new Map<string, ReadonlyMap<string, RevisionImage>>();
 
   constructor(private readonly options: HelmRuntimeOptions) {
     this.cache = new WatchCache({ kubeConfig: options.kubeConfig, namespace: options.config.namespace, logger: options.logger });
@@ -94,6 +104,7 @@ export class HelmRuntime implements InstanceRuntime {
           postRendererArgs: postRendererFlags(this.options.config),
           labels: { [USER_LABEL]: userId },
           timeout: '5m',
+          description: 'create',
         }), [...Object.values(spec.secrets), ...(token ? [token] : [])]);
       } catch (err) {
         if (!(err instanceof OperationInProgress || err instanceof InstanceAlreadyExists)) this.cleanUpLater(userId, !hadData);
@@ -141,6 +152,7 @@ export class HelmRuntime implements InstanceRuntime {
         await this.runHelm(userId, 'uninstall', args, []);
       }
       this.tokens.delete(userId);
+      this.revisionImages.delete(releaseName(userId));
       if (options.purge) await this.deleteClaim(userId);
       return { userId, dataVolume: { name, kept: !options.purge && this.cache.pvc(userId) !== undefined } };
     });
@@ -157,18 +169,37 @@ export class HelmRuntime implements InstanceRuntime {
   async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
     return this.locks.run(userId, 'upgrade', async () => {
       this.existing(userId);
-      await this.reuseUpgrade(userId, { setString: { 'image.tag': imageTag } });
-      const namespace = this.options.config.namespace;
-      const seen: { rollout: RolloutState } = { rollout: { state: 'progressing', message: 'upgrade applied' } };
-      const settled = await this.cache.waitUntil(() => {
-        const deployment = this.cache.deployment(userId);
-        if (!deployment) return false;
-        seen.rollout = rolloutState({ userId, namespace, deployment, pods: this.cache.pods(userId) }, imageTag);
-        return seen.rollout.state !== 'progressing';
-      }, options.timeoutMs, options.signal);
-      if (!settled) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
-      if (seen.rollout.state === 'failed') throw new InstanceUpgradeFailed(userId, imageTag, seen.rollout.message);
-      return this.described(userId);
+      await this.reuseUpgrade(userId, { setString: { 'image.tag': imageTag } }, options.cause ?? `upgrade to ${imageTag}`);
+      return this.awaitRollout(userId, imageTag, options);
+    });
+  }
+
+  async revisions(userId: string): Promise<InstanceRevision[]> {
+    const release = releaseName(userId);
+    const { namespace } = this.options.config;
+    const entries = parseHistory(await this.helmOutput(userId, 'history', buildHistoryArgs(release, namespace, REVISIONS_SHOWN)));
+    const known = this.revisionImages.get(release);
+    const kept = new Map<string, RevisionImage>();
+    const images = new Map<number, RevisionImage>();
+    for (const entry of entries) {
+      const key = `${entry.revision}:${entry.updated}`;
+      const image = known?.get(key)
+        ?? revisionImage(await this.helmOutput(userId, 'history', buildRevisionValuesArgs(release, namespace, entry.revision)), entry.appVersion);
+      kept.set(key, image);
+      images.set(entry.revision, image);
+    }
+    this.revisionImages.set(release, kept);
+    return toRevisions(entries, images);
+  }
+
+  async rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance> {
+    return this.locks.run(userId, 'rollback', async () => {
+      this.existing(userId);
+      const kept = await this.revisions(userId);
+      const target = kept.find((r) => r.revision === revision);
+      if (!target) throw new RevisionNotFound(userId, revision, kept.map((r) => r.revision));
+      await this.runHelm(userId, 'rollback', buildRollbackArgs(releaseName(userId), this.options.config.namespace, revision, '5m'), []);
+      return this.awaitRollout(userId, target.imageTag, options);
     });
   }
 
@@ -191,6 +222,21 @@ export class HelmRuntime implements InstanceRuntime {
   async close(): Promise<void> {
     this.recovery.close();
     await this.cache.stop();
+  }
+
+  /** Waits until the Deployment runs `imageTag` and is available (or stopped); the failure otherwise. */
+  private async awaitRollout(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
+    const namespace = this.options.config.namespace;
+    const seen: { rollout: RolloutState } = { rollout: { state: 'progressing', message: 'change applied' } };
+    const settled = await this.cache.waitUntil(() => {
+      const deployment = this.cache.deployment(userId);
+      if (!deployment) return false;
+      seen.rollout = rolloutState({ userId, namespace, deployment, pods: this.cache.pods(userId) }, imageTag);
+      return seen.rollout.state !== 'progressing';
+    }, options.timeoutMs, options.signal);
+    if (!settled) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
+    if (seen.rollout.state === 'failed') throw new InstanceUpgradeFailed(userId, imageTag, seen.rollout.message);
+    return this.described(userId);
   }
 
   private describe(userId: string): Instance | undefined {
@@ -217,7 +263,7 @@ export class HelmRuntime implements InstanceRuntime {
     return this.locks.run(userId, replicas === 0 ? 'stop' : 'start', async () => {
       const current = (this.existing(userId).spec?.replicas ?? 1) === 0 ? 0 : 1;
       if (current !== replicas) {
-        await this.reuseUpgrade(userId, { set: { replicas } });
+        await this.reuseUpgrade(userId, { set: { replicas } }, replicas === 0 ? 'stop' : 'start');
         await this.cache.waitUntil(() => (this.cache.deployment(userId)?.spec?.replicas ?? 1) === replicas, APPLY_SEEN_MS);
       }
       return this.described(userId);
@@ -225,8 +271,9 @@ export class HelmRuntime implements InstanceRuntime {
   }
 
   /** `helm upgrade` of the user's release with only `change` different (values, token and secrets kept). */
-  private async reuseUpgrade(userId: string, change: Pick<ReuseUpgradeArgsInput, 'set' | 'setString'>): Promise<void> {
+  private async reuseUpgrade(userId: string, change: Pick<ReuseUpgradeArgsInput, 'set' | 'setString'>, description: string): Promise<void> {
     const args = buildReuseUpgradeArgs({
+      description,
       release: releaseName(userId),
       chartDir: this.options.config.chartDir,
       namespace: this.options.config.namespace,
@@ -257,8 +304,12 @@ export class HelmRuntime implements InstanceRuntime {
   }
 
   private async runHelm(userId: string, operation: HelmOperation, args: string[], redact: string[]): Promise<void> {
+    await this.helmOutput(userId, operation, args, redact);
+  }
+
+  private async helmOutput(userId: string, operation: HelmOperation, args: string[], redact: string[] = []): Promise<string> {
     try {
-      await this.helm(args, { helmBin: this.options.config.helmBin, env: this.options.config.childEnv, redact });
+      return await this.helm(args, { helmBin: this.options.config.helmBin, env: this.options.config.childEnv, redact });
     } catch (err) {
       throw mapHelmError(err, userId, operation);
     }

@@ -30,6 +30,16 @@ export interface InstanceRecord {
   readonly stopped?: boolean;
   /** The image tag last rolled to (fleet upgrade); the runtime default when absent. */
   readonly imageTag?: string;
+  /** Image changes, oldest first, the last few kept (records written before they existed have none). */
+  readonly revisions?: readonly LocalRevision[];
+}
+
+export interface LocalRevision {
+  readonly revision: number;
+  readonly imageTag: string;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly cause: string;
 }
 
 export async function writePrivateFile(file: string, content: string): Promise<void> {

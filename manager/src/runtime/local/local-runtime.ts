@@ -8,21 +8,22 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import { isValidUserId } from '../../names/user-id.js';
 import type {
-  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
+  DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRevision, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../instance-runtime.js';
 import { dataClaimName } from '../../names/object-names.js';
 import {
-  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, RuntimeUnavailable,
+  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, RevisionNotFound, RuntimeUnavailable,
 } from '../runtime-errors.js';
 import { UserLocks } from '../user-lock.js';
 import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
 import { logEnd, readLogFrom } from './instance-log.js';
-import { readRecord, writePrivateFile, writeRecord, type InstanceRecord } from './instance-record.js';
+import { readRecord, writePrivateFile, writeRecord, type InstanceRecord, type LocalRevision } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { launchStages } from './launch-stages.js';
 import { localStartProgress } from './local-progress.js';
 import { describeTracked, type Tracked } from './local-status.js';
 import { LocalSupervisor } from './local-supervisor.js';
+import { LocalVersions } from './local-versions.js';
 import { isSameProcess } from './process-table.js';
 import { probeGatewayHealthy } from './readiness-probe.js';
 
@@ -39,11 +40,14 @@ export interface LocalRuntimeOptions {
   readonly stopTimeoutMs?: number;
   /** Default: detected on baseEnv.PATH. */
   readonly browser?: BrowserSupport;
-  /** Tag recorded for new instances (default "latest"); the binary is OPENCLAW_BIN whatever the tag. */
+  /** Tag recorded for new instances (default "latest"); it runs openclawBin. */
   readonly imageTag?: string;
+  /** Where other tags' binaries live (see local-versions.ts); unset: every tag runs openclawBin. */
+  readonly versionsDir?: string;
 }
 
 const PROGRESS_POLL_MS = 500;
+const REVISIONS_KEPT = 10;
 const STOPPED_MESSAGE = 'stopped (data kept); start it to run again';
 
 export class LocalRuntime implements InstanceRuntime {
@@ -56,13 +60,15 @@ export class LocalRuntime implements InstanceRuntime {
   /** Programs every instance needs (the entrypoint's forwarder). */
   private readonly missingRequired: string[];
   private readonly supervisor: LocalSupervisor;
+  private readonly versions: LocalVersions;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.browser = options.browser ?? detectBrowserSupport(options.baseEnv.PATH ?? '');
     this.missingRequired = ['socat', 'node'].filter((c) => findOnPath(c, options.baseEnv.PATH ?? '') === undefined);
+    this.versions = new LocalVersions(options.openclawBin, this.defaultTag, options.versionsDir);
     this.supervisor = new LocalSupervisor(this.tracked, this.locks, {
-      entrypoint: options.entrypoint, openclawBin: options.openclawBin, baseEnv: options.baseEnv, browser: this.browser,
+      entrypoint: options.entrypoint, openclawBin: (tag) => this.versions.binaryFor(tag), baseEnv: options.baseEnv, browser: this.browser,
       logger: options.logger, paths: (userId) => this.paths(userId),
       ...(options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: options.stopTimeoutMs }),
     });
@@ -110,9 +116,10 @@ export class LocalRuntime implements InstanceRuntime {
       await writePrivateFile(paths.tokenFile, randomBytes(32).toString('base64url'));
       await writePrivateFile(paths.secretsFile, JSON.stringify(spec.secrets));
       const [ports, display] = await this.supervisor.allocate();
+      const createdAt = new Date().toISOString();
       const record: InstanceRecord = {
-        version: 1, userId: spec.userId, createdAt: new Date().toISOString(), ports, display, browser: this.browser.available,
-        imageTag: this.options.imageTag ?? 'latest',
+        version: 1, userId: spec.userId, createdAt, ports, display, browser: this.browser.available,
+        imageTag: this.defaultTag, revisions: [{ revision: 1, imageTag: this.defaultTag, at: createdAt, cause: 'create' }],
       };
       await writeRecord(paths.recordFile, record);
       const entry: Tracked = { record, phase: 'Pending', ready: false, message: 'starting the process', restarts: 0 };
@@ -182,23 +189,57 @@ export class LocalRuntime implements InstanceRuntime {
 
   async upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance> {
     return this.locks.run(userId, 'upgrade', async () => {
-      const entry = this.entry(userId);
-      entry.record = { ...entry.record, imageTag };
-      await writeRecord(this.paths(userId).recordFile, entry.record);
-      if (entry.phase === 'Stopped') return this.view(entry);
-      // The tag cannot change the binary here; a fresh process on the same data makes the roll real.
-      Object.assign(entry, { phase: 'Pending', ready: false, message: `restarting for ${imageTag}` });
-      await this.supervisor.halt(entry);
-      await this.supervisor.launch(entry);
-      const deadline = Date.now() + options.timeoutMs;
-      for (;;) {
-        await this.supervisor.observe(entry);
-        if (entry.ready) return this.view(entry);
-        if (isFailed(entry)) throw new InstanceUpgradeFailed(userId, imageTag, entry.message);
-        if (Date.now() >= deadline || options.signal?.aborted) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
-        await pause(PROGRESS_POLL_MS, options.signal);
-      }
+      await this.versions.assertAvailable(imageTag);
+      return this.rollTo(userId, imageTag, options.cause ?? `upgrade to ${imageTag}`, options);
     });
+  }
+
+  async revisions(userId: string): Promise<InstanceRevision[]> {
+    const { record } = this.entry(userId);
+    const kept = this.keptRevisions(record);
+    return kept.map((r, i) => ({ ...r, imageDigest: null, status: i === kept.length - 1 ? 'deployed' : 'superseded' })).reverse();
+  }
+
+  async rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance> {
+    return this.locks.run(userId, 'rollback', async () => {
+      const kept = this.keptRevisions(this.entry(userId).record);
+      const target = kept.find((r) => r.revision === revision);
+      if (!target) throw new RevisionNotFound(userId, revision, kept.map((r) => r.revision));
+      return this.rollTo(userId, target.imageTag, `Rollback to ${revision}`, options);
+    });
+  }
+
+  /**
+   * Records `imageTag` as a new revision; a running instance restarts on its binary (a fresh process
+   * on the same data even when the binary is the same, so the roll is real) and is awaited.
+   */
+  private async rollTo(userId: string, imageTag: string, cause: string, options: UpgradeOptions): Promise<Instance> {
+    const entry = this.entry(userId);
+    const kept = this.keptRevisions(entry.record);
+    const revision = { revision: (kept.at(-1)?.revision ?? 0) + 1, imageTag, at: new Date().toISOString(), cause };
+    entry.record = { ...entry.record, imageTag, revisions: [...kept, revision].slice(-REVISIONS_KEPT) };
+    await writeRecord(this.paths(userId).recordFile, entry.record);
+    if (entry.phase === 'Stopped') return this.view(entry);
+    Object.assign(entry, { phase: 'Pending', ready: false, message: `restarting for ${imageTag}` });
+    await this.supervisor.halt(entry);
+    await this.supervisor.launch(entry);
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      await this.supervisor.observe(entry);
+      if (entry.ready) return this.view(entry);
+      if (isFailed(entry)) throw new InstanceUpgradeFailed(userId, imageTag, entry.message);
+      if (Date.now() >= deadline || options.signal?.aborted) throw new InstanceUpgradeTimedOut(userId, imageTag, options.timeoutMs);
+      await pause(PROGRESS_POLL_MS, options.signal);
+    }
+  }
+
+  /** A record from before revisions were kept counts as one revision: the tag it runs, since it was made. */
+  private keptRevisions(record: InstanceRecord): readonly LocalRevision[] {
+    return record.revisions ?? [{ revision: 1, imageTag: record.imageTag ?? this.defaultTag, at: record.createdAt, cause: 'create' }];
+  }
+
+  private get defaultTag(): string {
+    return this.options.imageTag ?? 'latest';
   }
 
   async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
@@ -259,9 +300,9 @@ export class LocalRuntime implements InstanceRuntime {
     return describeTracked(entry, {
       stateDir,
       logFile,
-      openclawBin: this.options.openclawBin,
+      openclawBin: this.versions.binaryFor(entry.record.imageTag),
       browser: this.browser,
-      imageTag: this.options.imageTag ?? 'latest',
+      imageTag: this.defaultTag,
     });
   }
 }

@@ -20,7 +20,8 @@ import { stopSession } from './stop-session.js';
 
 export interface LocalSupervisorOptions {
   readonly entrypoint: string;
-  readonly openclawBin: string;
+  /** The OpenClaw launcher for an instance's image tag. */
+  readonly openclawBin: (imageTag: string | undefined) => string;
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly browser: BrowserSupport;
   readonly logger: Logger;
@@ -74,7 +75,7 @@ export class LocalSupervisor {
     const secrets = JSON.parse(await readFile(paths.secretsFile, 'utf8')) as Record<string, string>;
     const env = buildInstanceEnv({
       base: this.options.baseEnv, record: { ...record, browser: browser.available }, stateDir: paths.stateDir, token, secrets,
-      openclawBin: this.options.openclawBin, ...(browser.chromiumBin ? { chromiumBin: browser.chromiumBin } : {}),
+      openclawBin: this.options.openclawBin(record.imageTag), ...(browser.chromiumBin ? { chromiumBin: browser.chromiumBin } : {}),
     });
     const logOffset = await logEnd(paths.logFile);
     let daemon;
