@@ -110,6 +110,22 @@ const EXPECTED: Record<string, Expectation> = {
     status: 200,
     check: instance({ state: 'succeeded', counts: { upgraded: 1 }, results: [{ userId: 'alice', status: 'upgraded', message: 'running 2026.9.7' }] }),
   },
+  'RUN=$(curl -s -X POST $M/api/fleet/upgrade -H "$AUTH" -H \'Content-Type: application/json\' -d \'{"imageTag":"2026.9.8","canary":{"count":1,"soakSeconds":10}}\' -o /dev/null -w \'%header{location}\')': {
+    status: 202,
+    check: (seen) => expect(seen.headers.location).toMatch(/^\/api\/fleet\/upgrade\/[0-9a-f]{12}$/),
+  },
+  'curl -s $M/api/instances/alice/revisions -H "$AUTH"': {
+    status: 200,
+    check: instance({
+      userId: 'alice',
+      revisions: [
+        { revision: 3, imageTag: '2026.9.8', imageDigest: null, status: 'deployed', cause: expect.stringMatching(/^fleet run [0-9a-f]{12}: upgrade to 2026\.9\.8$/) },
+        { revision: 2, imageTag: '2026.9.7', status: 'superseded' },
+        { revision: 1, cause: 'create' },
+      ],
+    }),
+  },
+  'curl -s -X POST $M/api/instances/alice/rollback -H "$AUTH"': { status: 200, check: instance({ userId: 'alice', phase: 'Running', ready: true, imageTag: '2026.9.7' }) },
   'QR=$(curl -s -X POST $M/api/instances/alice/whatsapp/qr -H "$AUTH" -H \'Content-Type: application/json\' -d \'{"force":true}\' | node -pe \'JSON.parse(require("fs").readFileSync(0)).qrDataUrl ?? ""\')': {
     given: 'alice ready',
     // WhatsApp's servers are out of reach offline: the README's 502 WHATSAPP_LOGIN_FAILED; online, a QR.

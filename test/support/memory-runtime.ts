@@ -104,9 +104,9 @@ export class MemoryRuntime implements InstanceRuntime {
     return this.get(userId);
   }
 
-  async revisions(userId: string): Promise<InstanceRevision[]> {
+  async revisions(userId: string, max = 10): Promise<InstanceRevision[]> {
     await this.get(userId);
-    return [...(this.history.get(userId) ?? [])].reverse();
+    return [...(this.history.get(userId) ?? [])].reverse().slice(0, max);
   }
 
   async rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance> {

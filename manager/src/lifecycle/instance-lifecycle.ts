@@ -48,7 +48,7 @@ export class InstanceLifecycle {
    * RollbackFailed when that fails too.
    */
   async upgrade(userId: string, imageTag: string, options: LifecycleUpgradeOptions): Promise<UpgradeResult> {
-    const before = options.rollBack ? (await this.runtime.revisions(userId))[0] : undefined;
+    const before = options.rollBack ? (await this.runtime.revisions(userId, 1))[0] : undefined;
     try {
       return { instance: await this.runtime.upgrade(userId, imageTag, options), previous: before };
     } catch (err) {
@@ -56,7 +56,7 @@ export class InstanceLifecycle {
       const why = publicMessage(err);
       let now: InstanceRevision | undefined;
       try {
-        now = (await this.runtime.revisions(userId))[0];
+        now = (await this.runtime.revisions(userId, 1))[0];
       } catch (readErr) {
         throw new RollbackFailed(userId, why, before, publicMessage(readErr), { cause: readErr });
       }

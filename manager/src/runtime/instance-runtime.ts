@@ -114,8 +114,8 @@ export interface InstanceRuntime {
    * InstanceUpgradeTimedOut otherwise. A stopped one only records the tag and stays stopped.
    */
   upgrade(userId: string, imageTag: string, options: UpgradeOptions): Promise<Instance>;
-  /** The revisions kept for the instance, newest (the current one) first. InstanceNotFound when unknown. */
-  revisions(userId: string): Promise<InstanceRevision[]>;
+  /** The newest `max` (default all) revisions kept for the instance, the current one first. InstanceNotFound when unknown. */
+  revisions(userId: string, max?: number): Promise<InstanceRevision[]>;
   /**
    * Brings back `revision` as a new revision (helm rollback; local: its image tag) and waits like
    * upgrade. RevisionNotFound when it is not kept.

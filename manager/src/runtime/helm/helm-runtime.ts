@@ -174,12 +174,14 @@ export class HelmRuntime implements InstanceRuntime {
     });
   }
 
-  async revisions(userId: string): Promise<InstanceRevision[]> {
+  async revisions(userId: string, max = REVISIONS_SHOWN): Promise<InstanceRevision[]> {
     const release = releaseName(userId);
     const { namespace } = this.options.config;
-    const entries = parseHistory(await this.helmOutput(userId, 'history', buildHistoryArgs(release, namespace, REVISIONS_SHOWN)));
+    const entries = parseHistory(await this.helmOutput(userId, 'history', buildHistoryArgs(release, namespace, Math.min(max, REVISIONS_SHOWN))));
     const known = this.revisionImages.get(release);
-    const kept = new Map<string, RevisionImage>();
+    const newest = Math.max(0, ...entries.map((e) => e.revision));
+    // Kept: what helm still keeps (a shorter read leaves older ones for the next full read).
+    const kept = new Map<string, RevisionImage>([...(known ?? [])].filter(([key]) => Number(key.split(':')[0]) > newest - REVISIONS_SHOWN));
     const images = new Map<number, RevisionImage>();
     for (const entry of entries) {
       const key = `${entry.revision}:${entry.updated}`;

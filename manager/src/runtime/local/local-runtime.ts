@@ -194,10 +194,10 @@ export class LocalRuntime implements InstanceRuntime {
     });
   }
 
-  async revisions(userId: string): Promise<InstanceRevision[]> {
+  async revisions(userId: string, max = REVISIONS_KEPT): Promise<InstanceRevision[]> {
     const { record } = this.entry(userId);
     const kept = this.keptRevisions(record);
-    return kept.map((r, i) => ({ ...r, imageDigest: null, status: i === kept.length - 1 ? 'deployed' : 'superseded' })).reverse();
+    return kept.map((r, i) => ({ ...r, imageDigest: null, status: i === kept.length - 1 ? 'deployed' : 'superseded' })).reverse().slice(0, max);
   }
 
   async rollback(userId: string, revision: number, options: UpgradeOptions): Promise<Instance> {
