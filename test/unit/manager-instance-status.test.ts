@@ -55,8 +55,16 @@ describe('describeInstance', () => {
       dataVolume: { name: 'alice-openclaw-data', kept: true, phase: 'Bound' },
       runtime: { kind: 'helm', namespace: 'openclaw', release: 'alice-openclaw', deployment: 'alice-openclaw', pod: 'alice-openclaw-01', node: 'kwok-node-0' },
     });
+    expect(instance.runtime.imageId).toBeNull();
     const unkept = describeInstance({ userId: 'alice', namespace: 'openclaw', deployment: deployment(), pods: [], pvc: pvc('Bound', false) });
     expect(unkept.dataVolume.kept).toBe(false);
+  });
+
+  it('reports the exact image the pod runs, by digest', () => {
+    const digest = `repo/openclaw-gke@sha256:${'b'.repeat(64)}`;
+    const running = pod({ ...ready, containerStatuses: [{ name: 'openclaw', image: 'repo/openclaw-gke:v1', imageID: digest, ready: true, restartCount: 0 }] });
+    const instance = describeInstance({ userId: 'alice', namespace: 'openclaw', deployment: deployment(), pods: [running], pvc: pvc('Bound') });
+    expect(instance.runtime.imageId).toBe(digest);
   });
 
   it('picks the newest pod that is not being deleted', () => {

@@ -64,6 +64,7 @@ export function describeInstance(objects: UserObjects): Instance {
   const containers = objects.deployment.spec?.template.spec?.containers ?? [];
   const main = containers.find((c) => c.name === 'openclaw') ?? containers[0];
   const restarts = (pod?.status?.containerStatuses ?? []).reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
+  const running = pod?.status?.containerStatuses?.find((s) => s.name === main?.name);
   const pvc = objects.pvc;
   return {
     userId: objects.userId,
@@ -88,6 +89,8 @@ export function describeInstance(objects: UserObjects): Instance {
       pod: pod?.metadata?.name ?? null,
       podPhase: pod?.status?.phase ?? null,
       node: pod?.spec?.nodeName ?? null,
+      // The exact image the kubelet runs (repo@sha256:...), whatever tag the Deployment names.
+      imageId: running?.imageID || null,
       restarts,
     },
   };
