@@ -312,11 +312,18 @@ describe('fleet upgrade routes', () => {
     expect(run.results.map((r) => [r.userId, r.status])).toEqual([['c', 'upgraded'], ['a', 'upgraded'], ['b', 'upgraded'], ['d', 'upgraded']]);
     expect(run.results[0]?.message).toBe('canary: healthy for 0 s on v2');
     expect(order[0]).toBe('c');
-    expect(health).toEqual(['health']);
+    // Its first answer starts the soak; with 0 s the one check at its end follows.
+    expect(health).toEqual(['health', 'health']);
   });
 
   it('rolls every canary back and skips the rest when a canary is unhealthy while it soaks', async () => {
-    manager = await startTestManager({ pool: { call: () => Promise.reject(new Error('gateway closed the connection')), evict: () => undefined } });
+    let calls = 0;
+    // Both canaries answer their first health call, then the gateway goes away.
+    manager = await startTestManager({ pool: { call: async <T>() => {
+      calls += 1;
+      if (calls > 2) throw new Error('gateway closed the connection');
+      return { ok: true } as T;
+    }, evict: () => undefined } });
     manager.runtime.readyOnCreate = true;
     for (const userId of ['a', 'b', 'c']) await api('POST', '/api/instances', { userId });
     const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', maxUnavailable: 2, canary: { count: 2, soakSeconds: 0 } });
@@ -327,6 +334,23 @@ describe('fleet upgrade routes', () => {
     expect(run.results[2]?.message).toMatch(/^not attempted: canary a: unhealthy while soaking/);
     expect(manager.runtime.rollbacks.map((r) => r.userId).sort()).toEqual(['a', 'b']);
     for (const userId of ['a', 'b', 'c']) expect((await manager.runtime.get(userId)).imageTag).toBe('latest');
+  });
+
+  it('starts a canary\'s soak at its first health answer: refusals right after it is ready are not a failure', async () => {
+    let calls = 0;
+    manager = await startTestManager({ pool: { call: async <T>() => {
+      calls += 1;
+      // What a Service does until its endpoints catch up with the new pod.
+      if (calls <= 2) throw Object.assign(new Error('connect ECONNREFUSED 10.96.0.1:18789'), { code: 'ECONNREFUSED' });
+      return { ok: true } as T;
+    }, evict: () => undefined } });
+    manager.runtime.readyOnCreate = true;
+    for (const userId of ['a', 'b']) await api('POST', '/api/instances', { userId });
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', canary: { count: 1, soakSeconds: 0 } });
+    const run = await finished((res.body as FleetUpgradeRun).id);
+    expect(run.state, JSON.stringify(run.results)).toBe('succeeded');
+    expect(calls).toBe(4);
+    expect(manager.runtime.rollbacks).toEqual([]);
   });
 
   it.each<[string, unknown, string]>([

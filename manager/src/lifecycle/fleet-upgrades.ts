@@ -29,6 +29,8 @@ export interface FleetUpgradesOptions {
   readonly keep?: number;
   /** How often canaries are checked while they soak (default 5 s). */
   readonly soakCheckMs?: number;
+  /** How long a ready canary may take to answer its first health RPC (default 60 s). */
+  readonly firstAnswerMs?: number;
 }
 
 interface Run {
@@ -75,6 +77,11 @@ export class FleetUpgrades {
     this.prune();
     run.done = this.execute(run, userIds.filter((u) => !canaries.includes(u)));
     return this.view(run);
+  }
+
+  /** The runs kept (the one running, if any, and the last finished ones), newest first. */
+  list(): FleetUpgradeRun[] {
+    return [...this.runs.values()].reverse().map((run) => this.view(run));
   }
 
   get(id: string): FleetUpgradeRun {
@@ -172,6 +179,7 @@ export class FleetUpgrades {
         userIds: watched.map((r) => r.userId),
         soakMs: soakSeconds * 1000,
         checkEveryMs: this.options.soakCheckMs ?? 5000,
+        firstAnswerMs: this.options.firstAnswerMs ?? 60_000,
         runtime: this.options.runtime,
         health: this.options.health,
         signal: this.abort.signal,
