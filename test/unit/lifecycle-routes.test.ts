@@ -232,6 +232,10 @@ describe('fleet upgrade routes', () => {
     const again = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', userIds: ['bob'] });
     const second = await finished((again.body as FleetUpgradeRun).id);
     expect(second.results).toEqual([{ userId: 'bob', status: 'skipped', message: 'already on v2' }]);
+    // The kept runs, newest first.
+    const list = await api('GET', '/api/fleet/upgrade');
+    expect(list.status).toBe(200);
+    expect((list.body as { runs: FleetUpgradeRun[] }).runs.map((r) => [r.id, r.state])).toEqual([[second.id, 'succeeded'], [run.id, 'succeeded']]);
   });
 
   it('stops at the first failure and skips the rest; one run at a time', async () => {
@@ -334,6 +338,24 @@ describe('fleet upgrade routes', () => {
     expect(run.results[2]?.message).toMatch(/^not attempted: canary a: unhealthy while soaking/);
     expect(manager.runtime.rollbacks.map((r) => r.userId).sort()).toEqual(['a', 'b']);
     for (const userId of ['a', 'b', 'c']) expect((await manager.runtime.get(userId)).imageTag).toBe('latest');
+  });
+
+  it('leaves the canaries as they are without autoRollback, the unhealthy one marked failed', async () => {
+    let calls = 0;
+    manager = await startTestManager({ pool: { call: async <T>() => {
+      calls += 1;
+      if (calls > 1) throw new Error('gateway closed the connection');
+      return { ok: true } as T;
+    }, evict: () => undefined } });
+    manager.runtime.readyOnCreate = true;
+    for (const userId of ['a', 'b']) await api('POST', '/api/instances', { userId });
+    const res = await api('POST', '/api/fleet/upgrade', { imageTag: 'v2', autoRollback: false, canary: { count: 1, soakSeconds: 0 } });
+    const run = await finished((res.body as FleetUpgradeRun).id);
+    expect(run.state).toBe('failed');
+    expect(run.results.map((r) => [r.userId, r.status])).toEqual([['a', 'failed'], ['b', 'skipped']]);
+    expect(run.results[0]?.message).toMatch(/^unhealthy while soaking: health RPC failed: /);
+    expect(manager.runtime.rollbacks).toEqual([]);
+    expect((await manager.runtime.get('a')).imageTag).toBe('v2');
   });
 
   it('starts a canary\'s soak at its first health answer: refusals right after it is ready are not a failure', async () => {

@@ -197,12 +197,19 @@ export class FleetUpgrades {
     return false;
   }
 
-  /** A canary failed: every canary this run upgraded goes back to the revision it ran before. */
+  /**
+   * A canary failed: every canary this run upgraded goes back to the revision it ran before (without
+   * autoRollback they stay, the one that failed marked so).
+   */
   private async rollBackCanaries(run: Run, failure: FleetResult, log: Logger): Promise<void> {
     const why = `canary ${failure.userId}: ${failure.message}`;
     for (const userId of run.canaries) {
       const result = this.result(run, userId);
-      if (result.status !== 'upgraded' || result.previousRevision === undefined) continue;
+      if (result.status !== 'upgraded') continue;
+      if (!run.request.autoRollback || result.previousRevision === undefined) {
+        if (userId === failure.userId) this.set(run, { ...result, status: 'failed', message: failure.message });
+        continue;
+      }
       this.set(run, { ...result, status: 'rollingBack', message: `rolling back: ${why}` });
       try {
         const instance = await this.options.lifecycle.rollback(userId, result.previousRevision, { timeoutMs: run.request.timeoutSeconds * 1000, signal: this.abort.signal });
