@@ -10,7 +10,7 @@ import { KubeConfig, Watch, type CoreV1Event, type V1ContainerStatus, type V1Pod
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FleetUpgradeRun } from '../../manager/src/contracts/fleet-run.js';
 import type { Instance, InstanceRevision } from '../../manager/src/runtime/instance-runtime.js';
-import { prepareUpgradeImages, type UpgradeImages } from '../support/broken-image.js';
+import { prepareUpgradeImages, removeUpgradeImages, type UpgradeImages } from '../support/broken-image.js';
 import { helmPlugins, startHelmManager, type HelmManager } from '../support/helm-manager.js';
 import type { PluginHome } from '../support/helm.js';
 import { deleteNamespace, kubectl, waitFor } from '../support/kube.js';
@@ -74,6 +74,7 @@ describe('fleet upgrade with a canary and automatic rollback, on the real node',
       await manager.close();
     }
     if (namespace) await deleteNamespace(namespace);
+    if (images) await removeUpgradeImages(images);
     plugins?.remove();
   }, 300_000);
 

@@ -143,3 +143,12 @@ export async function prepareUpgradeImages(instance: ImageRef): Promise<UpgradeI
   if (!current) throw new Error(`the real node's containerd has no ${refOf(instance)}: the global setup imports it`);
   return { current, broken: await brokenImage(current), next: await retagged(current, 'next') };
 }
+
+/**
+ * Removes the two extra tags. Left behind, the kubelet may report a pod of the instance image under
+ * the other tag of the same image (containerd names an image by any of its refs), which other tests
+ * that check a pod's status.image would see.
+ */
+export async function removeUpgradeImages(images: UpgradeImages): Promise<void> {
+  await ctr(['images', 'rm', refOf(images.broken), refOf(images.next)]);
+}
