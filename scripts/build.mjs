@@ -10,6 +10,10 @@ const entries = [
   { in: 'manager/src/main.ts', out: 'manager/dist/main.js' },
   // The viewer page's noVNC client, served by the manager.
   { in: 'manager/src/viewer/client/viewer-client.ts', out: 'manager/dist/viewer/viewer.js', browser: true },
+  // The WhatsApp pairing page's script, served beside it.
+  { in: 'manager/src/viewer/client/pairing-client.ts', out: 'manager/dist/viewer/pairing.js', browser: true },
+  // The operator console's page script (Preact, JSX as tsconfig.json sets it); its CSS import becomes console.css.
+  { in: 'manager/src/console/client/console-client.tsx', out: 'manager/dist/console/console.js', browser: true },
 ];
 
 // The build's own recipe is an input of every bundle.

@@ -2,8 +2,10 @@
 // tests use app.callback().
 import Koa from 'koa';
 import type { AppState } from './app-state.js';
+import { ConsoleSessions } from './auth/console-sessions.js';
 import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import type { ManagerConfig } from './config.js';
+import { ConsoleAssets } from './console/console-assets.js';
 import { FleetUpgrades } from './lifecycle/fleet-upgrades.js';
 import { IdleStopper } from './lifecycle/idle-stop.js';
 import { InstanceLifecycle } from './lifecycle/instance-lifecycle.js';
@@ -15,6 +17,7 @@ import { httpMetrics } from './middleware/http-metrics.js';
 import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
 import { routeFallback } from './middleware/route-fallback.js';
+import { createPairingServices, type PairingServices } from './pairing/pairing-services.js';
 import { buildRouter } from './routes/build-router.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { InstanceRpc, type GatewayCaller } from './rpc/instance-rpc.js';
@@ -41,6 +44,10 @@ export interface AppDeps {
   readonly vnc?: VncServices;
   /** Interval of `: keepalive` comments on progress streams (default 15 s). */
   readonly progressKeepaliveMs?: number;
+  /** Default: sessions of 8 h that end after 30 min unused. */
+  readonly consoleSessions?: ConsoleSessions;
+  /** WhatsApp pairing links (default: links of 5 min opening sessions of 10 min, created from config). */
+  readonly pairing?: PairingServices;
 }
 
 export interface ManagerApp extends Koa<AppState> {
@@ -86,13 +93,17 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
   return {
     config, runtime, logger, metrics, rpc, vnc, lifecycle, fleet, idleStop,
     viewerAssets: new ViewerAssets(),
+    pairing: deps.pairing ?? createPairingServices({ apiKey: config.apiKey }),
+    authLimiter: deps.authLimiter ?? new AuthFailureLimiter(),
+    consoleSessions: deps.consoleSessions ?? new ConsoleSessions(),
+    consoleAssets: new ConsoleAssets(),
     ...(deps.progressKeepaliveMs === undefined ? {} : { progressKeepaliveMs: deps.progressKeepaliveMs }),
   };
 }
 
 export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   const services = createServices(config, deps);
-  const { logger, metrics, vnc, fleet, idleStop } = services;
+  const { logger, metrics, vnc, fleet, idleStop, authLimiter, consoleSessions } = services;
   const router = buildRouter(services);
 
   const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { -readonly [K in Exclude<keyof ManagerApp, keyof Koa<AppState>>]: ManagerApp[K] };
@@ -105,7 +116,7 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics));
   app.use(errorHandler());
-  app.use(bearerAuth({ apiKey: config.apiKey, limiter: deps.authLimiter ?? new AuthFailureLimiter(), isProtected: isProtectedPath }));
+  app.use(bearerAuth({ apiKey: config.apiKey, limiter: authLimiter, isProtected: isProtectedPath, sessions: consoleSessions }));
   app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   app.use(routeFallback(router));
   app.use(router.routes());

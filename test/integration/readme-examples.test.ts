@@ -140,6 +140,10 @@ const EXPECTED: Record<string, Expectation> = {
     check: instance({ linked: false, connected: false, self: null, issues: expect.any(Array) }),
   },
   'curl -s -X POST $M/api/instances/alice/whatsapp/logout -H "$AUTH"': { status: 200, check: instance({ loggedOut: false }) },
+  'curl -s -X POST $M/api/instances/alice/whatsapp/pair-ticket -H "$AUTH"': {
+    status: 200,
+    check: instance({ pageUrl: expect.stringMatching(/^\/pair\/alice\?ticket=[\w.-]+$/), expiresAt: expect.any(String) }),
+  },
   'npx wscat -s binary -H "$AUTH" -c "ws${M#http}/api/instances/alice/vnc"': {
     given: 'alice ready',
     check: (seen) => expect(seen.stdout).toContain('RFB 003.008'),

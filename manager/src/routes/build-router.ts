@@ -2,12 +2,14 @@
 // routes/<area>.ts with a register function, one line here, and its paths in openapi/paths/.
 import { Router } from '@koa/router';
 import type { AppRouter, AppState } from '../app-state.js';
+import { registerConsoleRoutes } from './console.js';
 import { registerFleetRoutes } from './fleet.js';
 import { registerHealthRoutes } from './health.js';
 import { registerInstanceRoutes } from './instances.js';
 import { registerLifecycleRoutes } from './lifecycle.js';
 import { registerMetricsRoutes } from './metrics.js';
 import { registerOpenApiRoutes } from './openapi.js';
+import { registerPairingRoutes } from './pairing.js';
 import type { RouteDeps } from './route-deps.js';
 import { registerRpcRoutes } from './rpc.js';
 import { registerViewerRoutes } from './viewer.js';
@@ -24,7 +26,9 @@ export function buildRouter(deps: RouteDeps): AppRouter {
   registerFleetRoutes(router, deps);
   registerRpcRoutes(router, deps);
   registerWhatsAppRoutes(router, deps);
+  registerPairingRoutes(router, deps);
   registerVncRoutes(router, deps);
   registerViewerRoutes(router, deps);
+  registerConsoleRoutes(router, deps);
   return router;
 }

@@ -27,3 +27,16 @@ export function clientAbortSignal(ctx: AppContext): ClientAbort {
   else res.once('close', onClose);
   return { signal: controller.signal, release: () => res.off('close', onClose) };
 }
+
+/** Runs `work` for the client; if the client leaves first, the work is aborted and its answer is ClientClosedRequest. */
+export async function forClient<T>(ctx: AppContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = clientAbortSignal(ctx);
+  try {
+    return await work(abort.signal);
+  } catch (err) {
+    if (abort.signal.aborted) throw new ClientClosedRequest();
+    throw err;
+  } finally {
+    abort.release();
+  }
+}

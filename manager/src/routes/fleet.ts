@@ -1,6 +1,7 @@
 // Fleet upgrades: POST /api/fleet/upgrade starts one (202 and its status URL; it runs in the
 // background, because rolling a fleet takes longer than any HTTP client or proxy should wait), GET
-// /api/fleet/upgrade/:id follows it until its state is no longer "running".
+// /api/fleet/upgrade/:id follows it until its state is no longer "running", and GET
+// /api/fleet/upgrade lists the runs this manager keeps.
 import type { AppRouter } from '../app-state.js';
 import { FleetUpgradeNotFound } from '../lifecycle/fleet-errors.js';
 import { parseFleetUpgradeBody } from '../validation/fleet-bodies.js';
@@ -21,6 +22,11 @@ export function registerFleetRoutes(router: AppRouter, deps: Pick<RouteDeps, 'fl
     ctx.status = 202;
     ctx.set('Location', `/api/fleet/upgrade/${run.id}`);
     ctx.body = run;
+  });
+
+  router.get(FLEET_ROUTES.upgrade, (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { runs: deps.fleet.list() };
   });
 
   router.get(FLEET_ROUTES.run, (ctx) => {

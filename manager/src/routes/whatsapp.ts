@@ -1,10 +1,11 @@
 // WhatsApp pairing of an instance: QR, wait for the scan, link state, logout. The gateway is reached
 // through the shared instance RPC; what its answers mean is decided in whatsapp/.
-import type { AppContext, AppRouter } from '../app-state.js';
+import type { AppRouter } from '../app-state.js';
 import { assertUserId } from '../names/user-id.js';
+import type { InstanceRpc } from '../rpc/instance-rpc.js';
 import { parseWhatsAppQrBody, parseWhatsAppWaitBody } from '../validation/whatsapp-bodies.js';
 import { WhatsAppPairing } from '../whatsapp/whatsapp-pairing.js';
-import { clientAbortSignal, ClientClosedRequest } from './client-abort-signal.js';
+import { forClient } from './client-abort-signal.js';
 import type { RouteDeps } from './route-deps.js';
 
 export const WHATSAPP_ROUTES = {
@@ -14,22 +15,13 @@ export const WHATSAPP_ROUTES = {
   logout: '/api/instances/:userId/whatsapp/logout',
 } as const;
 
-export function registerWhatsAppRoutes(router: AppRouter, deps: Pick<RouteDeps, 'rpc'>): void {
-  const pairingFor = (userId: string): WhatsAppPairing =>
-    new WhatsAppPairing((method, params, { timeoutMs, signal }) => deps.rpc.call(userId, { method, params, timeoutMs }, signal ? { signal } : {}));
+/** The WhatsApp pairing use-case over the user's pooled gateway RPC. */
+export function whatsappPairingFor(rpc: Pick<InstanceRpc, 'call'>, userId: string): WhatsAppPairing {
+  return new WhatsAppPairing((method, params, { timeoutMs, signal }) => rpc.call(userId, { method, params, timeoutMs }, signal ? { signal } : {}));
+}
 
-  /** Runs `work` for the client; if the client leaves first, the gateway call is cancelled. */
-  const forClient = async <T>(ctx: AppContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const abort = clientAbortSignal(ctx);
-    try {
-      return await work(abort.signal);
-    } catch (err) {
-      if (abort.signal.aborted) throw new ClientClosedRequest();
-      throw err;
-    } finally {
-      abort.release();
-    }
-  };
+export function registerWhatsAppRoutes(router: AppRouter, deps: Pick<RouteDeps, 'rpc'>): void {
+  const pairingFor = (userId: string): WhatsAppPairing => whatsappPairingFor(deps.rpc, userId);
 
   router.post(WHATSAPP_ROUTES.qr, async (ctx) => {
     const userId = assertUserId(ctx.params.userId ?? '');

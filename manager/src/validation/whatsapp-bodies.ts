@@ -1,5 +1,5 @@
 // Typed, validated bodies of the WhatsApp routes (schemas/api/whatsapp-*.json).
-import type { WhatsAppQrRequest, WhatsAppWaitRequest } from './api-types.js';
+import type { WhatsAppPairSessionRequest, WhatsAppQrRequest, WhatsAppWaitRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
 
 /** Defaults: force false. */
@@ -11,4 +11,9 @@ export function parseWhatsAppQrBody(body: unknown): WhatsAppQrRequest {
 export function parseWhatsAppWaitBody(body: unknown): WhatsAppWaitRequest {
   const { timeoutMs, currentQrDataUrl } = validateBody<WhatsAppWaitRequest>('whatsapp-wait-request', body);
   return currentQrDataUrl ? { timeoutMs, currentQrDataUrl } : { timeoutMs };
+}
+
+/** The pairing page's ticket exchange. */
+export function parseWhatsAppPairSessionBody(body: unknown): WhatsAppPairSessionRequest {
+  return validateBody<WhatsAppPairSessionRequest>('whatsapp-pair-session-request', body);
 }

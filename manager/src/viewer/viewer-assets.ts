@@ -1,5 +1,6 @@
-// The viewer's bundled script, built by scripts/build.mjs into manager/dist/viewer/, read once and
-// served from memory. Only the names listed here are served.
+// The bundled scripts of the manager's pages (the VNC viewer, the WhatsApp pairing page), built by
+// scripts/build.mjs into manager/dist/viewer/, read once and served from memory. Only the names
+// listed here are served.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,12 @@ export interface ViewerAsset {
 const ASSETS: Readonly<Record<string, string>> = {
   'viewer.js': 'text/javascript; charset=utf-8',
   'viewer.js.map': 'application/json; charset=utf-8',
+  'pairing.js': 'text/javascript; charset=utf-8',
+  'pairing.js.map': 'application/json; charset=utf-8',
 };
+
+/** Every name GET /viewer/assets/:name serves. */
+export const VIEWER_ASSET_NAMES: readonly string[] = Object.keys(ASSETS);
 
 export class ViewerAssetNotFound extends HttpError {
   constructor(name: string) {

@@ -1,8 +1,20 @@
-// Fleet upgrades: start one, follow it.
+// Fleet upgrades: start one, follow it, list the kept ones.
 import { COMMON_ERRORS, errorResponse, jsonBody, jsonResponse, ref, type JsonObject } from '../components.js';
 
 export const fleetPaths: JsonObject = {
   '/api/fleet/upgrade': {
+    get: {
+      operationId: 'fleetUpgrades',
+      summary: 'The fleet upgrade runs this manager keeps (a running one and the last 10 finished), newest first',
+      responses: {
+        '200': jsonResponse('The runs', {
+          type: 'object',
+          required: ['runs'],
+          properties: { runs: { type: 'array', items: ref('FleetUpgradeRun') } },
+        }),
+        ...COMMON_ERRORS,
+      },
+    },
     post: {
       operationId: 'fleetUpgrade',
       summary: 'Roll every instance (or userIds) to imageTag: canaries first (optional, watched for soakSeconds), then the rest maxUnavailable at a time, each awaited until ready; the first failure stops it',

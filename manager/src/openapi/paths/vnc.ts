@@ -1,4 +1,5 @@
 // The instance's browser screen: the VNC WebSocket, its tickets, and the viewer page.
+import { VIEWER_ASSET_NAMES } from '../../viewer/viewer-assets.js';
 import { COMMON_ERRORS, errorResponse, jsonResponse, userIdParameter, type JsonObject } from '../components.js';
 
 const ticketParameter: JsonObject = {
@@ -75,10 +76,10 @@ export const vncPaths: JsonObject = {
     },
   },
   '/viewer/assets/{name}': {
-    parameters: [{ name: 'name', in: 'path', required: true, schema: { enum: ['viewer.js', 'viewer.js.map'] } }],
+    parameters: [{ name: 'name', in: 'path', required: true, schema: { enum: [...VIEWER_ASSET_NAMES] } }],
     get: {
       operationId: 'viewerAsset',
-      summary: 'The viewer page\'s bundled script',
+      summary: 'The bundled scripts of the viewer page and the WhatsApp pairing page',
       security: [],
       responses: {
         '200': { description: 'JavaScript or its source map' },

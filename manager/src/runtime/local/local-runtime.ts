@@ -243,7 +243,7 @@ export class LocalRuntime implements InstanceRuntime {
   }
 
   async *progress(userId: string, signal: AbortSignal): AsyncIterable<StartProgress> {
-    let shown = 0;
+    let shown: { progress: number; message: string } = { progress: 0, message: '' };
     while (!signal.aborted) {
       const entry = this.entry(userId);
       if (!entry.ready && !this.locks.isHeld(userId)) await this.supervisor.observe(entry);
@@ -251,13 +251,16 @@ export class LocalRuntime implements InstanceRuntime {
       const healthy = starting && (await probeGatewayHealthy(entry.record.ports.gateway));
       const stages = starting ? launchStages(await readLogFrom(this.paths(userId).logFile, entry.logOffset ?? 0)) : [];
       const observed = { phase: entry.phase, ready: entry.ready, message: entry.message };
-      // Stages passed since the last poll are each reported, not only the furthest.
-      for (const stage of stages.slice(0, -1).filter((s) => s.progress > shown)) {
+      // Stages passed since the last poll are each reported, not only the furthest; one at the
+      // number already shown counts when it says something else (the log line of /healthz's step
+      // can be read after the probe answered).
+      const unseen = (s: { progress: number; message: string }): boolean => s.progress > shown.progress || (s.progress === shown.progress && s.message !== shown.message);
+      for (const stage of stages.slice(0, -1).filter(unseen)) {
         yield localStartProgress({ ...observed, healthy: false, stage });
       }
       const stage = stages.at(-1);
       const now = localStartProgress({ ...observed, healthy, ...(stage ? { stage } : {}) });
-      shown = now.progress;
+      shown = now;
       yield now;
       await pause(PROGRESS_POLL_MS, signal);
     }
