@@ -85,6 +85,19 @@ describe('helm openclaw upgrade-all', () => {
     expect(out.out()).toContain('not attempted: the upgrade stopped after a failed');
   });
 
+  it('fails when the manager cancelled the run before every instance was tried', async () => {
+    const client = {
+      fleetUpgrade: async () => run('running', [['a', 'upgrading', ''], ['b', 'pending', '']]),
+      fleetUpgradeStatus: async () => run('cancelled', [['a', 'upgraded', 'running v2'], ['b', 'skipped', 'not attempted: the upgrade was cancelled']]),
+    };
+    const err = await runUpgradeAll(command, client, io(), 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FleetUpgradeFailed);
+    expect(reportFailure(err, { debug: false, interrupted: false })).toEqual({
+      text: 'error: fleet upgrade to v2 was cancelled by a manager shutdown; run it again to finish (instances already on v2 are skipped)\n',
+      exitCode: 1,
+    });
+  });
+
   it('on Ctrl-C stops following and says where the upgrade goes on', async () => {
     const controller = new AbortController();
     const client = {

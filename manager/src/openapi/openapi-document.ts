@@ -26,7 +26,8 @@ export function buildOpenApiDocument(): JsonObject {
       title: 'openclaw-manager',
       version: API_VERSION,
       description:
-        'One isolated OpenClaw gateway per user. Every route except /health and /openapi.json needs `Authorization: Bearer <key>`. ' +
+        'One isolated OpenClaw gateway per user. Every route under /api needs `Authorization: Bearer <key>`; /health and /openapi.json are open; ' +
+        'the browser pages (/viewer, /pair) take a single-use ticket minted through /api instead of the key. ' +
         'Errors are {"error": message, "code": string, "details"?: object} (components.schemas.Error; details.problems names every bad field). ' +
         `The operator console (/console) signs in once with the key and then sends its session cookie instead; its writes also carry ${CSRF_HEADER}.`,
     },

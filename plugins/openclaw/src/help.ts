@@ -100,8 +100,9 @@ Rollback: an instance that does not become ready on the new tag is rolled back t
 ran before and counts as rolled back; --no-rollback leaves it as it is, for a person to look at.
 
 Prints each instance's result as it comes (a canary's also when it starts soaking or rolling back)
-and a summary; exits 0 when none failed or was rolled back, 1 otherwise, naming them. Ctrl-C stops
-following, not the upgrade.
+and a summary; exits 0 when none failed or was rolled back, 1 otherwise, naming them (also 1 when
+a manager shutdown cancelled the run: run it again to finish). Ctrl-C stops following, not the
+upgrade.
 
 Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY. Without
 a manager, scripts/deploy-user.sh upgrade-all <imageTag> [maxUnavailable] does the same with helm.

@@ -73,5 +73,7 @@ export async function runUpgradeAll(command: UpgradeAllCommand, client: Pick<Man
   }
   io.stdout.write(`${summaryLine(run)}\n`);
   if (run.state === 'failed') throw new FleetUpgradeFailed(failureOf(run));
+  // The manager stopped (shut down) before every instance was tried: not a finished upgrade.
+  if (run.state === 'cancelled') throw new FleetUpgradeFailed(`fleet upgrade to ${run.imageTag} was cancelled by a manager shutdown; run it again to finish (instances already on ${run.imageTag} are skipped)`);
   return 0;
 }
