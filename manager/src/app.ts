@@ -2,6 +2,7 @@
 // tests use app.callback().
 import Koa from 'koa';
 import type { AppState } from './app-state.js';
+import { BackupService } from './backups/backup-service.js';
 import { ConsoleSessions } from './auth/console-sessions.js';
 import { AuthFailureLimiter } from './auth/failure-limiter.js';
 import type { ManagerConfig } from './config.js';
@@ -18,6 +19,7 @@ import { DEFAULT_BODY_LIMIT_BYTES, jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
 import { routeFallback } from './middleware/route-fallback.js';
 import { createPairingServices, type PairingServices } from './pairing/pairing-services.js';
+import { isArchiveUpload } from './routes/backups.js';
 import { buildRouter } from './routes/build-router.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { InstanceRpc, type GatewayCaller } from './rpc/instance-rpc.js';
@@ -55,6 +57,8 @@ export interface ManagerApp extends Koa<AppState> {
   readonly metrics: ManagerMetrics;
   readonly vnc: VncServices;
   readonly fleet: FleetUpgrades;
+  /** main.ts settles what an earlier manager left half-done before the API serves. */
+  readonly backups: BackupService;
   /** Present when OPENCLAW_IDLE_STOP_AFTER is set; main.ts starts and stops its timer. */
   readonly idleStop: IdleStopper | undefined;
 }
@@ -81,6 +85,9 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
       await rpc.call(userId, { method: 'health', params: {}, timeoutMs: CANARY_HEALTH_TIMEOUT_MS }, { signal });
     },
   });
+  const backups = new BackupService({
+    runtime, store: runtime.backups, lifecycle, keep: config.backupsKeep, importMaxBytes: config.backupImportMaxBytes, logger: logger.child({ component: 'backups' }),
+  });
   const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
     runtime,
     stop: (userId) => lifecycle.stop(userId),
@@ -91,7 +98,7 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
     logger: logger.child({ component: 'idle-stop' }),
   });
   return {
-    config, runtime, logger, metrics, rpc, vnc, lifecycle, fleet, idleStop,
+    config, runtime, logger, metrics, rpc, vnc, lifecycle, fleet, backups, idleStop,
     viewerAssets: new ViewerAssets(),
     pairing: deps.pairing ?? createPairingServices({ apiKey: config.apiKey }),
     authLimiter: deps.authLimiter ?? new AuthFailureLimiter(),
@@ -103,7 +110,7 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
 
 export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   const services = createServices(config, deps);
-  const { logger, metrics, vnc, fleet, idleStop, authLimiter, consoleSessions } = services;
+  const { logger, metrics, vnc, fleet, backups, idleStop, authLimiter, consoleSessions } = services;
   const router = buildRouter(services);
 
   const app = new Koa<AppState>({ proxy: config.trustProxy }) as Koa<AppState> & { -readonly [K in Exclude<keyof ManagerApp, keyof Koa<AppState>>]: ManagerApp[K] };
@@ -112,12 +119,13 @@ export function createApp(config: ManagerConfig, deps: AppDeps): ManagerApp {
   app.metrics = metrics;
   app.vnc = vnc;
   app.fleet = fleet;
+  app.backups = backups;
   app.idleStop = idleStop;
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics));
   app.use(errorHandler());
   app.use(bearerAuth({ apiKey: config.apiKey, limiter: authLimiter, isProtected: isProtectedPath, sessions: consoleSessions }));
-  app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
+  app.use(jsonBody(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, isArchiveUpload));
   app.use(routeFallback(router));
   app.use(router.routes());
   return app;

@@ -79,6 +79,20 @@ export interface ManagerConfig {
    * (OPENCLAW_IDLE_STOP_AFTER, e.g. 30m, 2h, 90s; default off: undefined).
    */
   readonly idleStopAfterMs: number | undefined;
+  /** Ready backups kept per user; a new one deletes the oldest beyond it (OPENCLAW_BACKUPS_KEEP, default 7). */
+  readonly backupsKeep: number;
+  /** The largest archive POST .../backups/import reads (OPENCLAW_BACKUP_IMPORT_MAX_BYTES, default 10 GiB). */
+  readonly backupImportMaxBytes: number;
+  /**
+   * Helm runtime: the VolumeSnapshotClass of backups (OPENCLAW_BACKUP_SNAPSHOT_CLASS; unset: the
+   * cluster's default class, which GKE has only once one is made for its CSI driver).
+   */
+  readonly backupSnapshotClass: string | undefined;
+  /**
+   * How long a backup's copy may take to complete, and a restored data volume to be provisioned
+   * (OPENCLAW_BACKUP_TIMEOUT_SECONDS, default 600).
+   */
+  readonly backupTimeoutMs: number;
   /** Environment handed to helm and to local instances: the manager's own, minus the API key. */
   readonly childEnv: Readonly<Record<string, string>>;
 }
@@ -100,6 +114,7 @@ export const DEFAULTS = {
   gatewayUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${GATEWAY_PORT}`,
   vncUrlTemplate: `ws://{service}.{namespace}.svc.cluster.local:${NOVNC_PORT}`,
   postRenderer: 'openclaw-postrender',
+  backupTimeoutSeconds: 600,
 } as const;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -107,6 +122,8 @@ const PLACEHOLDER = /\{([^}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(['userId', 'service', 'namespace']);
 // RFC 1123 label: what a namespace name must be.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// RFC 1123 subdomain: what most object names must be.
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const MIN_API_KEY_LENGTH = 16;
 // Below this an idle stop would fight ordinary pauses between calls.
 const MIN_IDLE_STOP_MS = 1000;
@@ -199,7 +216,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     problems.push('OPENCLAW_INGRESS_ENABLED and OPENCLAW_GATEWAY_API_ENABLED are both true: expose gateways one way only');
   }
   const idleStopAfterMs = idleStop(str('OPENCLAW_IDLE_STOP_AFTER', ''), problems);
+  const backupsKeepText = str('OPENCLAW_BACKUPS_KEEP', '7');
+  const backupsKeep = Number(backupsKeepText);
+  if (!/^\d+$/.test(backupsKeepText) || backupsKeep < 1 || backupsKeep > 1000) problems.push(`OPENCLAW_BACKUPS_KEEP must be an integer from 1 to 1000, got "${backupsKeepText}"`);
+  const importMaxText = str('OPENCLAW_BACKUP_IMPORT_MAX_BYTES', String(10 * 1024 ** 3));
+  const backupImportMaxBytes = Number(importMaxText);
+  if (!/^\d+$/.test(importMaxText) || backupImportMaxBytes < 1) problems.push(`OPENCLAW_BACKUP_IMPORT_MAX_BYTES must be a positive integer, got "${importMaxText}"`);
   const valuesFiles = readableFiles('OPENCLAW_VALUES_FILES', str('OPENCLAW_VALUES_FILES', ''), problems);
+  const snapshotClass = str('OPENCLAW_BACKUP_SNAPSHOT_CLASS', '');
+  if (snapshotClass !== '' && !DNS_SUBDOMAIN.test(snapshotClass)) {
+    problems.push(`OPENCLAW_BACKUP_SNAPSHOT_CLASS must be a VolumeSnapshotClass name (lower-case letters, digits, "-" and "."), got "${snapshotClass}"`);
+  }
+  const backupTimeoutText = str('OPENCLAW_BACKUP_TIMEOUT_SECONDS', String(DEFAULTS.backupTimeoutSeconds));
+  const backupTimeoutSeconds = Number(backupTimeoutText);
+  if (!/^\d+$/.test(backupTimeoutText) || backupTimeoutSeconds < 1) {
+    problems.push(`OPENCLAW_BACKUP_TIMEOUT_SECONDS must be a positive integer, got "${backupTimeoutText}"`);
+  }
 
   if (problems.length > 0) throw new ConfigInvalid(problems);
   return Object.freeze({
@@ -229,6 +261,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): M
     kubeconfig: env.KUBECONFIG && env.KUBECONFIG !== '' ? env.KUBECONFIG : undefined,
     vncMaxViewers,
     idleStopAfterMs,
+    backupsKeep,
+    backupImportMaxBytes,
+    backupSnapshotClass: snapshotClass === '' ? undefined : snapshotClass,
+    backupTimeoutMs: backupTimeoutSeconds * 1000,
     childEnv: Object.freeze(childEnv),
   });
 }

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   // One limiter, so failed keys count alike on the API and on the VNC WebSocket.
   const authLimiter = new AuthFailureLimiter();
   const app = createApp(config, { runtime, pool, logger, authLimiter });
+  // A backup left pending would otherwise keep its instance stopped; it is settled before serving.
+  await app.backups.settle().catch((err: unknown) => logger.error({ err }, 'settling unfinished backups failed; they stay as they are'));
   server.off('request', answerStarting);
   server.on('request', app.callback());
   const vnc = attachVncUpgrade(server, { apiKey: config.apiKey, runtime, vnc: app.vnc, logger, limiter: authLimiter, trustProxy: config.trustProxy });

@@ -496,10 +496,12 @@ ensure_real_node() {
   ensure_kube_proxy
   ensure_kube_router
   ensure_cluster_dns
+  ensure_csi
 }
 
 # Stops the node's processes and undoes what they did; called by `down` before the control plane goes.
 stop_real_node() {
+  stop_csi
   stop kube-router
   stop kube-proxy
   stop kubelet

@@ -359,6 +359,12 @@ describe('chart render: secrets, config and data', () => {
     expect(unkept.metadata.annotations?.['helm.sh/resource-policy']).toBeUndefined();
   });
 
+  it('makes the data volume from the VolumeSnapshot persistence.restoreFrom names, and only then', async () => {
+    const restored = findObject(await renderChart([example, valuesFile({ persistence: { restoreFrom: 'alice-openclaw-backup-0123456789ab' } })]), 'PersistentVolumeClaim');
+    expect(restored.spec.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'alice-openclaw-backup-0123456789ab' });
+    expect(findObject(await renderChart([example]), 'PersistentVolumeClaim').spec.dataSource).toBeUndefined();
+  });
+
   it('scales to zero when stopped', async () => {
     const deployment = findObject(await renderChart([example, valuesFile({ replicas: 0 })]), 'Deployment');
     expect(deployment.spec.replicas).toBe(0);

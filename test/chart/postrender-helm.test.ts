@@ -62,6 +62,16 @@ describe('openclaw-postrender under helm', () => {
     expect(parseManifests(rendered.stdout)).toEqual(parseManifests(plain.stdout));
   });
 
+  it('passes a data volume made from a backup (persistence.restoreFrom) through unchanged', async () => {
+    const restored = [...template, '--set', 'persistence.restoreFrom=alice-openclaw-backup-0123456789ab'];
+    const plain = await run(restored);
+    const rendered = await runReporting([...restored, ...postRender]);
+    expect(rendered.exitCode, rendered.stderr).toBe(0);
+    expect(rendered.report).toBe('');
+    expect(rendered.stdout).toContain('kind: VolumeSnapshot');
+    expect(parseManifests(rendered.stdout)).toEqual(parseManifests(plain.stdout));
+  });
+
   it('adds --post-renderer-args --label=team=x to every object', async () => {
     const r = await run([...template, ...postRender, '--post-renderer-args', '--label=team=x']);
     expect(r.exitCode, r.stderr).toBe(0);

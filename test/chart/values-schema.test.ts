@@ -44,6 +44,8 @@ describe('values schema', () => {
     ['a Gateway namespace that is not a DNS label', { userId: 'alice', gatewayApi: { parentRef: { namespace: 'Gateway_Infra' } } }, "at '/gatewayApi/parentRef/namespace': 'Gateway_Infra' does not match pattern"],
     ['an unknown key under gatewayApi.parentRef', { userId: 'alice', gatewayApi: { parentRef: { port: 443 } } }, "at '/gatewayApi/parentRef': additional properties 'port' not allowed"],
     ['a pull policy outside the enum', { userId: 'alice', image: { pullPolicy: 'Sometimes' } }, "at '/image/pullPolicy'"],
+    ['a restoreFrom that is not an object name', { userId: 'alice', persistence: { restoreFrom: 'Backup_1' } }, "at '/persistence/restoreFrom': 'Backup_1' does not match pattern"],
+    ['a restoreFrom longer than 253 characters', { userId: 'alice', persistence: { restoreFrom: 'a'.repeat(254) } }, "at '/persistence/restoreFrom': maxLength: got 254, want 253"],
     ['podSecurity.arbitraryUid not a boolean', { userId: 'alice', podSecurity: { arbitraryUid: 'yes' } }, "at '/podSecurity/arbitraryUid': got string, want boolean"],
   ];
 

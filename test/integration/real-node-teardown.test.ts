@@ -1,6 +1,7 @@
-// `scripts/test-cluster down` on the shared cluster while a pod runs on its real node: every trace
-// the node left on this machine (processes, mounts, cgroups, iptables chains and kube-router's
-// ipsets, the bridge, network namespaces, the /etc/hosts block) is there before and gone after;
+// `scripts/test-cluster down` on the shared cluster while a pod runs on its real node with a volume of
+// its CSI driver: every trace the node left on this machine (processes, the CSI driver and sidecars
+// among them, mounts, cgroups, iptables chains and kube-router's ipsets, the bridge, network
+// namespaces, the /etc/hosts block) is there before and gone after, the CSI volumes with the state;
 // then `up` brings the cluster and its node back, and a pod runs again, for the suites that follow.
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -61,7 +62,8 @@ async function traces(): Promise<Traces> {
 
 /**
  * A pause container on the real node, in a namespace of its own, under a NetworkPolicy (so that
- * kube-router has made its chains and ipsets for it); resolves once it runs.
+ * kube-router has made its chains and ipsets for it), with a claim of the CSI driver's StorageClass
+ * mounted; resolves once it runs.
  */
 async function runPauseOnRealNode(): Promise<void> {
   await ensureNamespace('teardown-probe');
@@ -76,6 +78,14 @@ async function runPauseOnRealNode(): Promise<void> {
   await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'probe' },
+      spec: { storageClassName: 'csi-hostpath', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }),
+  });
+  await kubectl(['apply', '-n', 'teardown-probe', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'probe' },
       spec: {
@@ -85,7 +95,9 @@ async function runPauseOnRealNode(): Promise<void> {
         containers: [{
           name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never',
           securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          volumeMounts: [{ name: 'data', mountPath: '/data' }],
         }],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'probe' } }],
       },
     }),
   });
@@ -105,6 +117,10 @@ describe('scripts/test-cluster down with the real node', () => {
     expect(before.processes.some((p) => /kubelet/.test(p)), before.processes.join('\n')).toBe(true);
     expect(before.processes.some((p) => /containerd-shim/.test(p)), before.processes.join('\n')).toBe(true);
     expect(before.mounts.some((m) => m.startsWith(`${STATE}/`)), before.mounts.join('\n')).toBe(true);
+    for (const component of ['csi-hostpath', 'csi-provisioner', 'csi-snapshotter', 'snapshot-controller']) {
+      expect(before.processes.some((p) => p.includes(`/${component} `)), before.processes.join('\n')).toBe(true);
+    }
+    expect(before.mounts.some((m) => m.includes('/kubernetes.io~csi/')), before.mounts.join('\n')).toBe(true);
     expect(before.cgroups.length).toBeGreaterThan(0);
     expect(before.chains.some((c) => c.endsWith(':KUBE-SERVICES')), before.chains.join('\n')).toBe(true);
     expect(before.chains.some((c) => c.endsWith(':KUBE-FIREWALL')), before.chains.join('\n')).toBe(true);

@@ -39,6 +39,7 @@ export async function startLocalManager(config: ManagerConfig): Promise<LocalMan
   await runtime.start();
   const pool = new GatewayPool();
   const app = createApp(config, { runtime, pool, logger });
+  await app.backups.settle();
   return { http: await serveApp(app), runtime, pool, app };
 }
 

@@ -13,7 +13,7 @@ export interface JsonResponse {
 export interface RequestOptions {
   /** Bearer key; omitted means no Authorization header. */
   readonly key?: string;
-  /** Sent as JSON unless a string (sent as is). */
+  /** Sent as JSON unless a string or bytes (sent as they are). */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
 }
@@ -44,9 +44,10 @@ export async function serveApp(app: Pick<Koa, 'callback'>, port = 0): Promise<Ma
 export async function requestJson(baseUrl: string, method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.Authorization = `Bearer ${options.key}`;
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    if (options.body instanceof Uint8Array) body = new Uint8Array(options.body);
+    else body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }
   const res = await fetch(`${baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });

@@ -22,12 +22,18 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
   describe(title, () => {
     const user = `rbac-${randomBytes(3).toString('hex')}`;
     const release = `${user}-openclaw`;
+    const backupId = randomBytes(6).toString('hex');
+    const snapshot = `${user}-openclaw-backup-${backupId}`;
+    const records = `${user}-openclaw-backups`;
+    const backupLabels = { 'openclaw.ai/user': user, 'app.kubernetes.io/component': 'backups', 'app.kubernetes.io/managed-by': 'openclaw-manager' };
     let caller: RbacCaller;
 
     beforeAll(async () => {
       caller = await connect();
     });
     afterAll(async () => {
+      await kubectl(['delete', 'volumesnapshot', snapshot, '-n', namespace, '--ignore-not-found', '--wait=false']).catch(() => undefined);
+      await kubectl(['delete', 'configmap', records, '-n', namespace, '--ignore-not-found', '--wait=false']);
       await kubectl(['delete', 'pvc', `${user}-openclaw-data`, '-n', namespace, '--ignore-not-found', '--wait=false']);
       await caller?.close();
     });
@@ -49,6 +55,42 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       expect(removed.exitCode, removed.stderr).toBe(0);
     });
 
+    // What runtime/helm/snapshot-backups.ts does, verb for verb (the snapshot itself needs a CSI volume:
+    // this one is only made, read, listed and deleted).
+    it('snapshots the kept data volume and keeps backup records, as the backups store does', async () => {
+      const manifest = await caller.writeValues({
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshot',
+        metadata: { name: snapshot, namespace, labels: { ...backupLabels, 'openclaw.ai/backup': backupId } },
+        spec: { source: { persistentVolumeClaimName: `${user}-openclaw-data` } },
+      });
+      const ok = async (args: readonly string[]) => {
+        const run = await caller.kubectl(args);
+        expect(run.exitCode, `kubectl ${args.join(' ')}: ${run.stderr}`).toBe(0);
+        return run.stdout.trim();
+      };
+      await ok(['create', '-f', manifest, '-n', namespace]);
+      expect(await ok(['get', 'volumesnapshot', snapshot, '-n', namespace, '-o', 'name'])).toBe(`volumesnapshot.snapshot.storage.k8s.io/${snapshot}`);
+      expect(await ok(['get', 'volumesnapshots', '-n', namespace, '-l', `openclaw.ai/user=${user},openclaw.ai/backup`, '-o', 'name'])).toBe(`volumesnapshot.snapshot.storage.k8s.io/${snapshot}`);
+      await ok(['delete', 'volumesnapshot', snapshot, '-n', namespace, '--wait=false']);
+      expect(await waitFor('the VolumeSnapshot to go', async () => ((await getObject('volumesnapshot', snapshot, namespace)) ? undefined : true), 60_000)).toBe(true);
+
+      const recordsManifest = await caller.writeValues({
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: records, namespace, labels: backupLabels }, data: { [`${backupId}.json`]: '{}' },
+      });
+      await ok(['create', '-f', recordsManifest, '-n', namespace]);
+      const merge = (data: Record<string, string | null>) => ok(['patch', 'configmap', records, '-n', namespace, '--type', 'merge', '-p', JSON.stringify({ data })]);
+      await merge({ 'aaaaaaaaaaaa.json': '{}' });
+      await merge({ [`${backupId}.json`]: null });
+      const listed = JSON.parse(await ok(['get', 'configmaps', '-n', namespace, '-l', `openclaw.ai/user=${user},app.kubernetes.io/component=backups`, '-o', 'json'])) as { items: { data?: object }[] };
+      expect(listed.items.map((item) => item.data)).toEqual([{ 'aaaaaaaaaaaa.json': '{}' }]);
+      await ok(['delete', 'configmap', records, '-n', namespace]);
+
+      const contents = await caller.kubectl(['get', 'volumesnapshotcontents']);
+      expect(contents.exitCode).not.toBe(0);
+      expect(contents.stderr).toMatch(/forbidden/i);
+    });
+
     it('purges the kept data volume', async () => {
       const deleted = await caller.kubectl(['delete', 'pvc', `${user}-openclaw-data`, '-n', namespace, '--wait=true', '--timeout=60s']);
       expect(deleted.exitCode, deleted.stderr).toBe(0);
@@ -61,6 +103,10 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       ['list', 'services'], ['list', 'networkpolicies.networking.k8s.io'], ['list', 'ingresses.networking.k8s.io'],
       ['list', 'managedcertificates.networking.gke.io'], ['list', 'frontendconfigs.networking.gke.io'], ['list', 'backendconfigs.cloud.google.com'],
       ['list', 'httproutes.gateway.networking.k8s.io'], ['list', 'gcpbackendpolicies.networking.gke.io'], ['list', 'healthcheckpolicies.networking.gke.io'],
+      // Backups: copies and their records.
+      ['create', 'volumesnapshots.snapshot.storage.k8s.io'], ['get', 'volumesnapshots.snapshot.storage.k8s.io'],
+      ['list', 'volumesnapshots.snapshot.storage.k8s.io'], ['delete', 'volumesnapshots.snapshot.storage.k8s.io'],
+      ['create', 'configmaps'], ['patch', 'configmaps'], ['list', 'configmaps'],
     ])('may %s %s in its namespace', async (verb, resource) => {
       expect(await canI(verb, resource, '-n', namespace)).toBe('yes');
     });
@@ -79,6 +125,11 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', namespace],
       // A Gateway is a load balancer of its own: the operator's, never one per user.
       ['create', 'gateways.gateway.networking.k8s.io', '-n', namespace],
+      // A backup's copy is never changed; what lies behind it is the snapshot controller's.
+      ['patch', 'volumesnapshots.snapshot.storage.k8s.io', '-n', namespace],
+      ['get', 'volumesnapshotcontents.snapshot.storage.k8s.io'],
+      ['create', 'volumesnapshotcontents.snapshot.storage.k8s.io'],
+      ['create', 'volumesnapshotclasses.snapshot.storage.k8s.io'],
     ])('may not %s %s %s %s %s', async (...args) => {
       expect(await canI(...args)).toBe('no');
     });

@@ -5,9 +5,11 @@ import type {
   DeleteOptions, DeleteResult, GatewayTarget, Instance, InstanceRevision, InstanceRuntime, InstanceSpec, StartProgress, UpgradeOptions, VncTarget,
 } from '../../manager/src/runtime/instance-runtime.js';
 import { InstanceAlreadyExists, InstanceNotFound, RevisionNotFound } from '../../manager/src/runtime/runtime-errors.js';
+import { MemoryBackups } from './memory-backups.js';
 
 export class MemoryRuntime implements InstanceRuntime {
   readonly kind = 'local' as const;
+  readonly backups = new MemoryBackups();
   readonly instances = new Map<string, Instance>();
   readonly created: InstanceSpec[] = [];
   readonly deleted: { userId: string; purge: boolean }[] = [];

@@ -61,8 +61,10 @@ export function answerProblem(answer: Answer): string | undefined {
   // The client went away before the answer (the manager logs 499); nobody receives it.
   if (answer.status === CLIENT_CLOSED) return undefined;
   const where = `${answer.method} ${answer.path} ${answer.status}`;
-  const route = routes.find((r) => r.pattern.test(answer.path));
   const method = answer.method === 'HEAD' ? 'get' : answer.method.toLowerCase();
+  // As the router does: the route with this method wins (/backups/import over /backups/{backupId}).
+  const matching = routes.filter((r) => r.pattern.test(answer.path));
+  const route = matching.find((r) => r.operations[method] !== undefined) ?? matching[0];
   const operation = route?.operations[method];
   if (!route || !operation) {
     // Unknown routes (and methods) answer with the documented error shape.

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       kubeconfig: undefined,
       valuesFiles: [],
+      backupSnapshotClass: undefined,
+      backupTimeoutMs: 600_000,
     });
     expect(config.chartDir).toMatch(/\/chart$/);
     expect(config.entrypoint).toMatch(/\/scripts\/instance-entrypoint\.sh$/);
@@ -58,6 +60,11 @@ describe('loadConfig', () => {
       localDataDir: '/tmp/oc', localBrowser: 'off', chartDir: '/opt/chart', helmBin: '/usr/bin/helm', logLevel: 'debug', kubeconfig: '/tmp/kc',
       valuesFiles: [path.resolve('values/gke-autopilot.yaml'), path.resolve('chart/values.yaml')],
     });
+  });
+
+  it('reads the backup settings', () => {
+    expect(loadConfig({ OPENCLAW_MANAGER_API_KEY: KEY, OPENCLAW_BACKUP_SNAPSHOT_CLASS: 'csi-hostpath-snapclass', OPENCLAW_BACKUP_TIMEOUT_SECONDS: '90' }))
+      .toMatchObject({ backupSnapshotClass: 'csi-hostpath-snapclass', backupTimeoutMs: 90_000 });
   });
 
   it('reads OPENCLAW_GATEWAY_API_ENABLED, the other way to expose gateways', () => {
@@ -92,6 +99,9 @@ describe('loadConfig', () => {
     [{ OPENCLAW_LOCAL_BROWSER: 'on' }, 'OPENCLAW_LOCAL_BROWSER must be "auto" or "off"'],
     [{ OPENCLAW_VALUES_FILES: 'values/no-such-overlay.yaml' }, 'no-such-overlay.yaml does not exist or is not readable'],
     [{ OPENCLAW_VALUES_FILES: 'values' }, 'values is not a file'],
+    [{ OPENCLAW_BACKUP_SNAPSHOT_CLASS: 'Fast_Snapshots' }, 'OPENCLAW_BACKUP_SNAPSHOT_CLASS must be a VolumeSnapshotClass name'],
+    [{ OPENCLAW_BACKUP_TIMEOUT_SECONDS: '0' }, 'OPENCLAW_BACKUP_TIMEOUT_SECONDS must be a positive integer'],
+    [{ OPENCLAW_BACKUP_TIMEOUT_SECONDS: '10m' }, 'OPENCLAW_BACKUP_TIMEOUT_SECONDS must be a positive integer'],
   ])('rejects %j with "%s"', (env, message) => {
     const full = 'OPENCLAW_MANAGER_API_KEY' in env ? env : { OPENCLAW_MANAGER_API_KEY: KEY, ...env };
     const attempt = (): unknown => loadConfig(Object.keys(env).length === 0 ? {} : full);

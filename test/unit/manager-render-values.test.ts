@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../manager/src/config.js';
+import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import { postRendererFlags, renderValues } from '../../manager/src/runtime/helm/render-values.js';
 import { parseArgs } from '../../plugins/postrender/src/args.js';
 
@@ -44,6 +45,14 @@ describe('renderValues', () => {
     }],
   ])('%s', (_name, spec, token, expected) => {
     expect(renderValues(spec, config, token)).toEqual(expected);
+  });
+
+  it('makes the data volume of a create from a backup from its VolumeSnapshot', () => {
+    const fromBackup: BackupRecord = {
+      id: '0123456789ab', userId: 'bob', state: 'ready', consistency: 'stopped', reason: 'requested', createdAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:05.000Z', sizeBytes: 1024, offlineSeconds: 5, wasRunning: true, error: null, location: 'bob-openclaw-backup-0123456789ab',
+    };
+    expect(renderValues({ userId: 'carol', secrets: {}, fromBackup }, config).persistence).toEqual({ keep: true, restoreFrom: 'bob-openclaw-backup-0123456789ab' });
   });
 
   it('merged over chart/values.yaml, passes the chart values schema', () => {

@@ -50,6 +50,12 @@ export class InvalidJsonBody extends HttpError {
   }
 }
 
+export class UnsupportedMediaType extends HttpError {
+  constructor(message: string) {
+    super(415, message, { code: 'UNSUPPORTED_MEDIA_TYPE' });
+  }
+}
+
 export class PayloadTooLarge extends HttpError {
   constructor(limitBytes: number) {
     super(413, `Request body exceeds ${limitBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE', details: { limitBytes } });

@@ -1,5 +1,6 @@
 // Shared pieces of the OpenAPI document: response schemas, the error shape, the security scheme.
 // Request-body schemas are not written here: they are the files of schemas/api.
+import { BACKUP_STATES } from '../contracts/backup.js';
 import { FLEET_INSTANCE_STATUSES } from '../contracts/fleet-run.js';
 import { USER_ID_SCHEMA } from '../names/user-id.js';
 import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
@@ -183,6 +184,29 @@ export const COMPONENT_SCHEMAS: JsonObject = {
         },
       },
     },
+  },
+  Backup: {
+    type: 'object',
+    required: ['id', 'userId', 'state', 'consistency', 'reason', 'createdAt', 'finishedAt', 'sizeBytes', 'offlineSeconds', 'wasRunning', 'error', 'location'],
+    properties: {
+      id: { type: 'string', pattern: '^[0-9a-f]{12}$' },
+      userId: { type: 'string' },
+      state: { enum: [...BACKUP_STATES], description: 'pending while it is taken; ready: restorable; failed: error says why' },
+      consistency: { enum: ['stopped', 'online'] },
+      reason: { type: 'string', description: '"requested", or "before restoring <id>" for the copy a restore takes first' },
+      createdAt: { type: 'string', format: 'date-time' },
+      finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      sizeBytes: { type: ['integer', 'null'], description: 'Bytes copied (the VolumeSnapshot\'s restoreSize on Kubernetes)' },
+      offlineSeconds: { type: ['number', 'null'], description: 'How long the instance answered nothing because of this backup, until ready again' },
+      wasRunning: { type: 'boolean', description: 'It ran when the backup began, and runs again after it' },
+      error: { type: ['string', 'null'] },
+      location: { type: 'string', description: 'The VolumeSnapshot\'s name (Kubernetes) or the copy\'s directory (local)' },
+    },
+  },
+  BackupList: {
+    type: 'object',
+    required: ['userId', 'backups'],
+    properties: { userId: { type: 'string' }, backups: { type: 'array', items: ref('Backup'), description: 'Newest first' } },
   },
   RpcResult: {
     type: 'object',

@@ -3,6 +3,7 @@
 import { CONSOLE_COOKIE, CSRF_HEADER } from '../contracts/console-session.js';
 import { API_SCHEMAS } from '../validation/api-schemas.js';
 import { BODY_SCHEMA_NAMES, COMPONENT_SCHEMAS, errorResponse, type JsonObject } from './components.js';
+import { backupPaths } from './paths/backups.js';
 import { consolePaths } from './paths/console.js';
 import { fleetPaths } from './paths/fleet.js';
 import { instancePaths } from './paths/instances.js';
@@ -35,7 +36,7 @@ export function buildOpenApiDocument(): JsonObject {
     servers: [{ url: 'http://localhost:3000' }],
     security: [{ bearer: [] }, { consoleSession: [] }],
     paths: withBodyLimit(withConsoleWrites({
-      ...publicPaths, ...metricsPaths, ...instancePaths, ...lifecyclePaths, ...fleetPaths, ...rpcPaths, ...whatsappPaths, ...pairingPaths, ...vncPaths, ...consolePaths,
+      ...publicPaths, ...metricsPaths, ...instancePaths, ...lifecyclePaths, ...backupPaths, ...fleetPaths, ...rpcPaths, ...whatsappPaths, ...pairingPaths, ...vncPaths, ...consolePaths,
     })),
     components: {
       securitySchemes: {

@@ -102,3 +102,46 @@ export async function startDaemon(file: string, args: readonly string[], options
     closeSync(fd);
   }
 }
+
+export interface StreamOptions {
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Piped to the command's stdin (default: none). */
+  readonly stdin?: NodeJS.ReadableStream;
+}
+
+export interface StreamedCommand {
+  /** What the command writes, to be consumed by the caller. */
+  readonly stdout: NodeJS.ReadableStream;
+  /** Settles when it exits, with the end of what it printed on stderr. */
+  readonly done: Promise<{ exitCode: number | undefined; stderr: string }>;
+  kill(): void;
+}
+
+const STDERR_KEPT = 4096;
+
+/** Starts a command that streams: an archive piped in, or one read out. */
+export function streamCommand(file: string, args: readonly string[], options: StreamOptions): StreamedCommand {
+  const child = spawn(file, [...args], {
+    env: options.env,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => {
+    stderr = (stderr + text).slice(-STDERR_KEPT);
+  });
+  // A command that stops reading (it failed) must not make the pipe throw.
+  child.stdin.on('error', () => undefined);
+  if (options.stdin) options.stdin.pipe(child.stdin);
+  else child.stdin.end();
+  const done = new Promise<{ exitCode: number | undefined; stderr: string }>((resolve, reject) => {
+    child.once('error', (err) => {
+      const code = (err as { code?: unknown }).code;
+      reject(new CommandNotStarted(file, typeof code === 'string' ? code : 'unknown', { cause: err }));
+    });
+    child.once('close', (code) => resolve({ exitCode: code ?? undefined, stderr }));
+  });
+  return { stdout: child.stdout, done, kill: () => child.kill('SIGKILL') };
+}

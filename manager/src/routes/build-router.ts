@@ -2,6 +2,7 @@
 // routes/<area>.ts with a register function, one line here, and its paths in openapi/paths/.
 import { Router } from '@koa/router';
 import type { AppRouter, AppState } from '../app-state.js';
+import { registerBackupRoutes } from './backups.js';
 import { registerConsoleRoutes } from './console.js';
 import { registerFleetRoutes } from './fleet.js';
 import { registerHealthRoutes } from './health.js';
@@ -24,6 +25,7 @@ export function buildRouter(deps: RouteDeps): AppRouter {
   registerInstanceRoutes(router, deps);
   registerLifecycleRoutes(router, deps);
   registerFleetRoutes(router, deps);
+  registerBackupRoutes(router, deps);
   registerRpcRoutes(router, deps);
   registerWhatsAppRoutes(router, deps);
   registerPairingRoutes(router, deps);

@@ -5,14 +5,17 @@ import { assertUserId } from '../names/user-id.js';
 import { withVncStatus } from '../vnc/vnc-status.js';
 import type { RouteDeps } from './route-deps.js';
 
-export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'lifecycle' | 'vnc'>): void {
-  const { runtime, lifecycle, vnc } = deps;
+export function registerInstanceRoutes(router: AppRouter, deps: Pick<RouteDeps, 'runtime' | 'lifecycle' | 'vnc' | 'backups'>): void {
+  const { runtime, lifecycle, vnc, backups } = deps;
 
   // 201 when the gateway is already ready, 202 while it starts (poll GET until phase Running).
+  // With fromBackup, it starts with that backup's data (a clone).
   router.post('/api/instances', async (ctx) => {
-    const spec = parseCreateInstance(ctx.state.body);
+    const { fromBackup, ...request } = parseCreateInstance(ctx.state.body);
+    const source = fromBackup ? await backups.cloneSource(fromBackup.userId, fromBackup.backupId) : undefined;
+    const spec = { ...request, ...(source ? { fromBackup: source } : {}) };
     const instance = await runtime.create(spec);
-    ctx.state.log.info({ userId: spec.userId, secretNames: Object.keys(spec.secrets), phase: instance.phase }, 'instance created');
+    ctx.state.log.info({ userId: spec.userId, secretNames: Object.keys(spec.secrets), phase: instance.phase, fromBackup }, 'instance created');
     ctx.status = instance.ready ? 201 : 202;
     ctx.set('Location', `/api/instances/${spec.userId}`);
     ctx.body = instance;

@@ -1,5 +1,6 @@
 // What route modules get to work with, built once by app.ts. Each routes/<area>.ts exports one
 // register function taking the router and the part of these it needs.
+import type { BackupService } from '../backups/backup-service.js';
 import type { ConsoleSessions } from '../auth/console-sessions.js';
 import type { AuthFailureLimiter } from '../auth/failure-limiter.js';
 import type { ManagerConfig } from '../config.js';
@@ -26,6 +27,8 @@ export interface RouteDeps {
   readonly lifecycle: InstanceLifecycle;
   /** Fleet upgrade runs. */
   readonly fleet: FleetUpgrades;
+  /** Backups, restores and clones. */
+  readonly backups: BackupService;
   /** WhatsApp pairing links: their tickets and the sessions they open. */
   readonly pairing: PairingServices;
   /** Interval of `: keepalive` comments on progress streams (default 15 s). */

@@ -1,5 +1,7 @@
 // The one interface every runtime implements (like JupyterHub's spawners). Routes, auth, validation
 // and the gateway client only ever see this.
+import type { BackupRecord } from '../contracts/backup.js';
+import type { BackupStore } from './backup-store.js';
 
 /** Stopped: compute scaled to zero on purpose (data, secrets and address kept); start brings it back. */
 export type InstancePhase = 'Pending' | 'Starting' | 'Running' | 'Stopped' | 'Failed' | 'Deleting';
@@ -11,6 +13,8 @@ export interface InstanceSpec {
   readonly userId: string;
   /** Environment variables for the gateway (validated names; values never logged or returned). */
   readonly secrets: Readonly<Record<string, string>>;
+  /** A ready backup (of any user) whose data the new instance starts with instead of an empty volume. */
+  readonly fromBackup?: BackupRecord;
 }
 
 export interface DataVolume {
@@ -95,6 +99,8 @@ export interface StartProgress {
 
 export interface InstanceRuntime {
   readonly kind: 'local' | 'helm';
+  /** Copies of the instances' data and their records (see backups/backup-service.ts). */
+  readonly backups: BackupStore;
   /** Prepares the runtime (caches, adoption of running instances). Called once before use. */
   start(): Promise<void>;
   /** Creates an instance; InstanceAlreadyExists / OperationInProgress when it cannot. */

@@ -75,3 +75,40 @@ export class RevisionNotFound extends HttpError {
     super(404, `Instance "${userId}" has no revision ${revision} (kept: ${kept.join(', ') || 'none'})`, { code: 'REVISION_NOT_FOUND' });
   }
 }
+
+/** A backup copy could not be made or read back; nothing of it is left. */
+export class BackupFailed extends HttpError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(502, message, { code: 'BACKUP_FAILED', expose: true, ...options });
+  }
+}
+
+/** A create from a backup would land on data an earlier plain delete kept; that data is not overwritten. */
+export class KeptDataInTheWay extends HttpError {
+  constructor(userId: string) {
+    super(409, `"${userId}" has data kept from an earlier delete; purge it first (DELETE /api/instances/${userId}?preservePvc=false) to create it from a backup`, { code: 'KEPT_DATA_IN_THE_WAY' });
+  }
+}
+
+/** The operation needs the instance stopped first. */
+export class InstanceNotStopped extends HttpError {
+  constructor(userId: string, what: string) {
+    super(409, `Instance "${userId}" must be stopped to ${what} (POST /api/instances/${userId}/stop)`, { code: 'INSTANCE_NOT_STOPPED' });
+  }
+}
+
+/** Rolling back would apply a revision made for data a restore has replaced since (a claim's source is immutable). */
+export class RevisionBeforeRestore extends HttpError {
+  constructor(userId: string, revision: number) {
+    super(409, `Instance "${userId}": revision ${revision} was made for data that a restore has replaced since; roll back to a revision made after the restore`, {
+      code: 'REVISION_BEFORE_RESTORE',
+    });
+  }
+}
+
+/** An uploaded archive is not a tar.gz of an OpenClaw state directory, or is too large (413). */
+export class InvalidArchive extends HttpError {
+  constructor(why: string, status = 400) {
+    super(status, `Not an archive of OpenClaw data that can be imported: ${why}`, { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_ARCHIVE' });
+  }
+}

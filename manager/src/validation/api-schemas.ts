@@ -1,9 +1,11 @@
 // The request-body schemas of the API: the files in schemas/api, with the rules whose home is the
 // chart's values schema (the user id, the image tag) filled in. The OpenAPI document embeds these
 // same objects, and the validator compiles them.
+import backupRequest from '../../../schemas/api/backup-request.json' with { type: 'json' };
 import consoleSessionRequest from '../../../schemas/api/console-session-request.json' with { type: 'json' };
 import createInstanceFile from '../../../schemas/api/create-instance.json' with { type: 'json' };
 import fleetUpgradeRequestFile from '../../../schemas/api/fleet-upgrade-request.json' with { type: 'json' };
+import restoreRequest from '../../../schemas/api/restore-request.json' with { type: 'json' };
 import rollbackRequest from '../../../schemas/api/rollback-request.json' with { type: 'json' };
 import rpcRequest from '../../../schemas/api/rpc-request.json' with { type: 'json' };
 import whatsappPairSessionRequest from '../../../schemas/api/whatsapp-pair-session-request.json' with { type: 'json' };
@@ -24,9 +26,11 @@ function withRule<S extends { readonly properties: object }, K extends keyof S['
 
 /** Schema name (the file name without .json) -> schema. */
 export const API_SCHEMAS = {
+  'backup-request': backupRequest,
   'console-session-request': consoleSessionRequest,
   'create-instance': withRule(createInstanceFile, 'userId', USER_ID_SCHEMA),
   'fleet-upgrade-request': withRule(fleetUpgradeRequestFile, 'imageTag', IMAGE_TAG_SCHEMA),
+  'restore-request': restoreRequest,
   'rollback-request': rollbackRequest,
   'rpc-request': rpcRequest,
   'whatsapp-pair-session-request': whatsappPairSessionRequest,

@@ -1,6 +1,8 @@
 // Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
+import type { BackupConsistency } from '../contracts/backup.js';
 import { InvalidRequest } from '../errors/http-error.js';
-import type { CreateInstanceRequest, RollbackRequest, RpcRequest } from './api-types.js';
+import { isValidUserId, USER_ID_RULE } from '../names/user-id.js';
+import type { CreateInstanceRequest, RestoreRequest, RollbackRequest, RpcRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
 
 /** Secret values are limited in bytes (the schema's maxLength counts characters). */
@@ -17,7 +19,29 @@ export function parseCreateInstance(body: unknown): CreateInstanceRequest {
       ]);
     }
   }
-  return { userId: parsed.userId, secrets: parsed.secrets };
+  if (parsed.fromBackup && !isValidUserId(parsed.fromBackup.userId)) {
+    const rule = USER_ID_RULE.replace(/^userId /, '');
+    throw new InvalidRequest(`fromBackup.userId ${rule}`, [{ field: 'fromBackup.userId', message: rule }]);
+  }
+  return { userId: parsed.userId, secrets: parsed.secrets, ...(parsed.fromBackup ? { fromBackup: parsed.fromBackup } : {}) };
+}
+
+/** Validates a backup body (empty is fine); default consistency "stopped". */
+export function parseBackupRequest(body: unknown): { consistency: BackupConsistency } {
+  return { consistency: validateBody<{ consistency: BackupConsistency }>('backup-request', body).consistency };
+}
+
+/** Validates a restore body. */
+export function parseRestoreRequest(body: unknown): RestoreRequest {
+  return validateBody<RestoreRequest>('restore-request', body);
+}
+
+const BACKUP_ID = /^[0-9a-f]{12}$/;
+
+/** A backup id from a path: 12 lower-case hex digits, else a 400. */
+export function assertBackupId(value: string): string {
+  if (!BACKUP_ID.test(value)) throw new InvalidRequest('backupId must be 12 lower-case hex digits', [{ field: 'backupId', message: 'must be 12 lower-case hex digits' }]);
+  return value;
 }
 
 /** Validates an RPC body; defaults: params {}, timeoutMs 30000. */

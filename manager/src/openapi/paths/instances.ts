@@ -5,13 +5,14 @@ export const instancePaths: JsonObject = {
   '/api/instances': {
     post: {
       operationId: 'createInstance',
-      summary: 'Create a user\'s instance',
+      summary: 'Create a user\'s instance, empty or from a backup (fromBackup: a clone)',
       requestBody: jsonBody('create-instance'),
       responses: {
         '201': jsonResponse('Created and ready', ref('Instance')),
         '202': jsonResponse('Created; starting (poll GET /api/instances/{userId} until phase Running)', ref('Instance')),
         '400': errorResponse('Invalid body (the message names the field) or body is not JSON'),
-        '409': errorResponse('The instance exists, or another operation on it is in progress'),
+        '404': errorResponse('fromBackup names no backup'),
+        '409': errorResponse('The instance exists, another operation on it is in progress, fromBackup is not ready, or kept data is in the way of a clone'),
         '413': errorResponse('Body too large'),
         '502': errorResponse('The runtime failed to install it (the message says why, e.g. helm\'s error)'),
         '503': errorResponse('The runtime (cluster) is unreachable'),

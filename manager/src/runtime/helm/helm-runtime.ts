@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { CoreV1Api, type CoreV1Event, type KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { ManagerConfig } from '../../config.js';
 import {
   buildHistoryArgs, buildInstallArgs, buildReuseUpgradeArgs, buildRevisionValuesArgs, buildRollbackArgs, buildUninstallArgs, type ReuseUpgradeArgsInput,
@@ -16,17 +16,20 @@ import type {
 } from '../instance-runtime.js';
 import { GATEWAY_TOKEN_KEY, USER_LABEL, dataClaimName, objectName, releaseName } from '../../names/object-names.js';
 import {
-  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, OperationInProgress, RevisionNotFound,
-  RuntimeOperationFailed, RuntimeUnavailable,
+  InstanceAlreadyExists, InstanceNotFound, InstanceNotStopped, InstanceUpgradeFailed, InstanceUpgradeTimedOut, KeptDataInTheWay, OperationInProgress,
+  RevisionBeforeRestore, RevisionNotFound, RuntimeOperationFailed, RuntimeUnavailable,
 } from '../runtime-errors.js';
 import { fillUrlTemplate } from '../url-template.js';
 import { UserLocks } from '../user-lock.js';
+import { claimAccepts, revisionRestoreFrom } from './claim-source.js';
 import { describeInstance } from './instance-status.js';
 import { helmProgressStream } from './progress-stream.js';
 import { parseHistory, revisionImage, toRevisions, type RevisionImage } from './release-history.js';
 import { ReleaseRecovery } from './release-recovery.js';
 import { postRendererFlags, renderValues } from './render-values.js';
+import { restoredClaimState } from './restored-claim.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
+import { SnapshotBackups } from './snapshot-backups.js';
 import { WatchCache } from './watch-cache.js';
 
 export interface HelmRuntimeOptions {
@@ -48,9 +51,12 @@ const TOKEN_TTL_MS = 60_000;
 const APPLY_SEEN_MS = 30_000;
 // Revisions shown (helm keeps 10 by default, --history-max).
 const REVISIONS_SHOWN = 10;
+// How often a restored claim's events are read while it has no volume yet.
+const CLAIM_EVENTS_MS = 2000;
 
 export class HelmRuntime implements InstanceRuntime {
   readonly kind = 'helm' as const;
+  readonly backups: SnapshotBackups;
   private readonly cache: WatchCache;
   private readonly core: CoreV1Api;
   private readonly locks = new UserLocks();
@@ -70,6 +76,14 @@ export class HelmRuntime implements InstanceRuntime {
     this.recovery = new ReleaseRecovery({
       helm: this.helm, run: { helmBin: options.config.helmBin, env: options.config.childEnv }, namespace: options.config.namespace, logger: options.logger,
     });
+    this.backups = new SnapshotBackups({
+      kubeConfig: options.kubeConfig,
+      namespace: options.config.namespace,
+      logger: options.logger,
+      snapshotClass: options.config.backupSnapshotClass,
+      timeoutMs: options.config.backupTimeoutMs,
+      restoreClaim: (userId, snapshot, backupId) => this.restoreClaim(userId, snapshot, backupId),
+    });
   }
 
   async start(): Promise<void> {
@@ -86,6 +100,10 @@ export class HelmRuntime implements InstanceRuntime {
     return this.locks.run(userId, 'create', async () => {
       this.requireCache();
       if (this.cache.deployment(userId)) throw new InstanceAlreadyExists(userId);
+      if (spec.fromBackup) {
+        if (this.cache.pvc(userId)) throw new KeptDataInTheWay(userId);
+        await this.backups.requireRestorable(spec.fromBackup);
+      }
       const token = this.options.gatewayToken?.(userId);
       const values = renderValues(spec, this.options.config, token);
       const hadData = this.cache.pvc(userId) !== undefined;
@@ -200,6 +218,9 @@ export class HelmRuntime implements InstanceRuntime {
       const kept = await this.revisions(userId);
       const target = kept.find((r) => r.revision === revision);
       if (!target) throw new RevisionNotFound(userId, revision, kept.map((r) => r.revision));
+      // helm rollback applies the revision's stored manifest, whose claim may name a replaced snapshot.
+      const values = await this.helmOutput(userId, 'history', buildRevisionValuesArgs(releaseName(userId), this.options.config.namespace, revision));
+      if (!claimAccepts(this.cache.pvc(userId), revisionRestoreFrom(values))) throw new RevisionBeforeRestore(userId, revision);
       await this.runHelm(userId, 'rollback', buildRollbackArgs(releaseName(userId), this.options.config.namespace, revision, '5m'), []);
       return this.awaitRollout(userId, target.imageTag, options);
     });
@@ -270,6 +291,44 @@ export class HelmRuntime implements InstanceRuntime {
       }
       return this.described(userId);
     });
+  }
+
+  /**
+   * Makes the stopped instance's data claim again from `snapshot` (SnapshotBackups.restore): the old
+   * claim is deleted (its source is immutable), then the chart makes the new one; replicas stay 0.
+   * persistence.restoreFrom stays in the release's values, so later upgrades render the same source.
+   */
+  private async restoreClaim(userId: string, snapshot: string, backupId: string): Promise<void> {
+    await this.locks.run(userId, 'restore', async () => {
+      if ((this.existing(userId).spec?.replicas ?? 1) !== 0) throw new InstanceNotStopped(userId, 'restore its data');
+      await this.deleteClaim(userId);
+      await this.reuseUpgrade(userId, { setString: { 'persistence.restoreFrom': snapshot } }, `restore backup ${backupId}`);
+      await this.awaitRestoredClaim(userId);
+    });
+  }
+
+  /** Waits until the claim made from a snapshot has its volume (or will when the instance starts); why not otherwise. */
+  private async awaitRestoredClaim(userId: string): Promise<void> {
+    const name = dataClaimName(userId);
+    const { backupTimeoutMs } = this.options.config;
+    const deadline = Date.now() + backupTimeoutMs;
+    for (;;) {
+      const claim = this.cache.pvc(userId);
+      const uid = claim?.metadata?.uid;
+      const events = uid !== undefined && claim?.status?.phase !== 'Bound' ? await this.claimEvents(name, uid) : [];
+      const state = restoredClaimState(claim, events);
+      if (state.done) return;
+      if (Date.now() >= deadline) {
+        throw new RuntimeOperationFailed(`PVC ${name} made from the backup has no volume after ${Math.round(backupTimeoutMs / 1000)} s: ${state.why}`);
+      }
+      await this.cache.waitUntil(() => this.cache.pvc(userId)?.status?.phase === 'Bound', CLAIM_EVENTS_MS);
+    }
+  }
+
+  /** Events of one claim; none when they cannot be read (they only explain a wait). */
+  private async claimEvents(name: string, uid: string): Promise<CoreV1Event[]> {
+    const fieldSelector = `involvedObject.kind=PersistentVolumeClaim,involvedObject.name=${name},involvedObject.uid=${uid}`;
+    return this.core.listNamespacedEvent({ namespace: this.options.config.namespace, fieldSelector }).then((list) => list.items, () => []);
   }
 
   /** `helm upgrade` of the user's release with only `change` different (values, token and secrets kept). */

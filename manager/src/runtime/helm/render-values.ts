@@ -10,7 +10,8 @@ export interface InstanceValues {
   secrets: Record<string, string>;
   ingress: { enabled: boolean; domainBase: string };
   gatewayApi: { enabled: boolean };
-  persistence: { keep: true };
+  /** restoreFrom: the VolumeSnapshot the new data claim is made from (create from a backup). */
+  persistence: { keep: true; restoreFrom?: string };
   gatewayToken?: string;
 }
 
@@ -27,7 +28,7 @@ export function renderValues(spec: InstanceSpec, config: ValuesConfig, gatewayTo
     secrets: { ...spec.secrets },
     ingress: { enabled: config.ingressEnabled, domainBase: config.domainBase },
     gatewayApi: { enabled: config.gatewayApiEnabled },
-    persistence: { keep: true },
+    persistence: spec.fromBackup === undefined ? { keep: true } : { keep: true, restoreFrom: spec.fromBackup.location },
     ...(gatewayToken !== undefined ? { gatewayToken } : {}),
   };
 }

@@ -12,11 +12,13 @@ import type {
 } from '../instance-runtime.js';
 import { dataClaimName } from '../../names/object-names.js';
 import {
-  InstanceAlreadyExists, InstanceNotFound, InstanceUpgradeFailed, InstanceUpgradeTimedOut, RevisionNotFound, RuntimeUnavailable,
+  InstanceAlreadyExists, InstanceNotFound, InstanceNotStopped, InstanceUpgradeFailed, InstanceUpgradeTimedOut, KeptDataInTheWay, RevisionNotFound,
+  RuntimeUnavailable,
 } from '../runtime-errors.js';
 import { UserLocks } from '../user-lock.js';
 import { detectBrowserSupport, findOnPath, type BrowserSupport } from './browser-support.js';
 import { logEnd, readLogFrom } from './instance-log.js';
+import { LocalBackups } from './local-backups.js';
 import { readRecord, writePrivateFile, writeRecord, type InstanceRecord, type LocalRevision } from './instance-record.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { launchStages } from './launch-stages.js';
@@ -61,12 +63,23 @@ export class LocalRuntime implements InstanceRuntime {
   private readonly missingRequired: string[];
   private readonly supervisor: LocalSupervisor;
   private readonly versions: LocalVersions;
+  readonly backups: LocalBackups;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LocalRuntimeOptions) {
     this.browser = options.browser ?? detectBrowserSupport(options.baseEnv.PATH ?? '');
     this.missingRequired = ['socat', 'node'].filter((c) => findOnPath(c, options.baseEnv.PATH ?? '') === undefined);
     this.versions = new LocalVersions(options.openclawBin, this.defaultTag, options.versionsDir);
+    this.backups = new LocalBackups({
+      dataDir: options.dataDir,
+      env: options.baseEnv,
+      stateDir: (userId) => this.paths(userId).stateDir,
+      whileStopped: (userId, fn) => this.locks.run(userId, 'restore', async () => {
+        const entry = this.entry(userId);
+        if (entry.phase !== 'Stopped') throw new InstanceNotStopped(userId, 'restore its data');
+        return fn();
+      }),
+    });
     this.supervisor = new LocalSupervisor(this.tracked, this.locks, {
       entrypoint: options.entrypoint, openclawBin: (tag) => this.versions.binaryFor(tag), baseEnv: options.baseEnv, browser: this.browser,
       logger: options.logger, paths: (userId) => this.paths(userId),
@@ -112,6 +125,11 @@ export class LocalRuntime implements InstanceRuntime {
     return this.locks.run(spec.userId, 'create', async () => {
       const paths = this.paths(spec.userId);
       if (this.tracked.has(spec.userId) || (await readRecord(paths.recordFile))) throw new InstanceAlreadyExists(spec.userId);
+      if (spec.fromBackup) {
+        if ((await readdir(paths.stateDir).catch(() => [])).length > 0) throw new KeptDataInTheWay(spec.userId);
+        await mkdir(paths.userDir, { recursive: true, mode: 0o700 });
+        await this.backups.copyInto(spec.fromBackup, paths.stateDir);
+      }
       await mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
       await writePrivateFile(paths.tokenFile, randomBytes(32).toString('base64url'));
       await writePrivateFile(paths.secretsFile, JSON.stringify(spec.secrets));

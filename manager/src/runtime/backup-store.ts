@@ -1,0 +1,44 @@
+// What a runtime offers for backups: copies of one user's data volume and the records that describe
+// them. The backup use-case (backups/backup-service.ts) decides when to stop, copy, restore and
+// prune; a store only does each step, and keeps its records where the copies are (the cluster, the
+// data directory), so a restarted manager finds them all.
+import type { BackupRecord } from '../contracts/backup.js';
+
+export interface CapturedCopy {
+  readonly location: string;
+  readonly sizeBytes: number | null;
+}
+
+export interface BackupStore {
+  /** The user's records, newest first; they outlive the user's instance. */
+  records(userId: string): Promise<BackupRecord[]>;
+  /** Every user's records (a restarted manager settles the ones left pending). */
+  allRecords(): Promise<BackupRecord[]>;
+  /** Creates or replaces a record. */
+  save(record: BackupRecord): Promise<void>;
+  /**
+   * Copies the user's data volume as backup `id` and resolves once the copy is complete (Kubernetes:
+   * the VolumeSnapshot is readyToUse). Consistency is the caller's business. BackupFailed when the
+   * copy cannot be made; nothing of it is left then.
+   */
+  capture(userId: string, id: string): Promise<CapturedCopy>;
+  /** Deletes the copy of backup `id` and its record; idempotent. */
+  remove(userId: string, id: string): Promise<void>;
+  /**
+   * Replaces the data of the user's stopped instance with `backup`'s copy (which may be another
+   * user's). Kubernetes: the claim is recreated from the VolumeSnapshot through the chart.
+   */
+  restore(userId: string, backup: BackupRecord): Promise<void>;
+  /**
+   * The copy of a ready backup as a tar.gz of the state directory's contents (the portable form).
+   * Absent where the runtime cannot stream a copy yet (Kubernetes).
+   */
+  exportArchive?(backup: BackupRecord): Promise<NodeJS.ReadableStream>;
+  /**
+   * Makes the copy of backup `id` of `userId` from such a tar.gz, reading at most `maxBytes`.
+   * InvalidArchive when it is not one; nothing of it is left on any failure.
+   */
+  importArchive?(userId: string, id: string, archive: NodeJS.ReadableStream, maxBytes: number): Promise<CapturedCopy>;
+  /** Copies no record names (a manager stopped between copy and record); removed when settling. */
+  strayCopies(): Promise<{ userId: string; id: string }[]>;
+}
