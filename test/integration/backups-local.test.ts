@@ -94,14 +94,17 @@ describe('backups on the local runtime', () => {
     expect(after.runtime.pid).not.toBe(before.runtime.pid);
     expect(await readData('alice')).toEqual({ note: '# alice, before the backup\n', color: '#111111' });
     expect((await api('GET', `/api/instances/alice/backups/${first.id}`)).body).toEqual(first);
+    console.info(`backup of alice with npm start: ${first.offlineSeconds} s offline, ${first.sizeBytes} bytes`);
   }, 300_000);
 
   it('restores the data of the backup after it changed, keeping what it replaced as a backup', async () => {
     await writeData('alice', '# alice, changed since\n', '#222222');
     expect(await readData('alice')).toEqual({ note: '# alice, changed since\n', color: '#222222' });
+    const began = Date.now();
     const res = await api('POST', '/api/instances/alice/restore', { backupId: first.id });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ userId: 'alice' });
+    console.info(`restore of alice with npm start: ${Math.round((Date.now() - began) / 100) / 10} s until it answered (safety backup included)`);
     await waitRunning(manager.http, KEY, 'alice');
     expect(await readData('alice')).toEqual({ note: '# alice, before the backup\n', color: '#111111' });
     const backups = await list('alice');

@@ -126,6 +126,35 @@ const EXPECTED: Record<string, Expectation> = {
     }),
   },
   'curl -s -X POST $M/api/instances/alice/rollback -H "$AUTH"': { status: 200, check: instance({ userId: 'alice', phase: 'Running', ready: true, imageTag: '2026.9.7' }) },
+  'B=$(curl -s -X POST $M/api/instances/alice/backups -H "$AUTH" -o /dev/null -w \'%header{location}\')': {
+    given: 'alice ready',
+    status: 202,
+    check: (seen) => expect(seen.headers.location).toMatch(/^\/api\/instances\/alice\/backups\/[0-9a-f]{12}$/),
+  },
+  'while curl -s $M$B -H "$AUTH" | grep -q \'"state":"pending"\'; do sleep 1; done': { status: 200 },
+  'curl -s $M$B -H "$AUTH"': {
+    status: 200,
+    check: (seen) => {
+      expect(seen.json).toMatchObject({ userId: 'alice', state: 'ready', consistency: 'stopped', reason: 'requested', wasRunning: true, error: null });
+      expect((seen.json as { offlineSeconds: number }).offlineSeconds).toBeGreaterThan(0);
+    },
+  },
+  'curl -s $M/api/instances/alice/backups -H "$AUTH"': { status: 200, check: instance({ userId: 'alice', backups: [{ state: 'ready' }] }) },
+  'curl -s -X POST $M/api/instances/alice/restore -H "$AUTH" -H \'Content-Type: application/json\' -d "{\\"backupId\\":\\"${B##*/}\\"}"': {
+    status: 200,
+    check: instance({ userId: 'alice', phase: 'Running' }),
+  },
+  'curl -s -X POST $M/api/instances -H "$AUTH" -H \'Content-Type: application/json\' -d "{\\"userId\\":\\"carol\\",\\"fromBackup\\":{\\"userId\\":\\"alice\\",\\"backupId\\":\\"${B##*/}\\"}}"': {
+    status: [201, 202],
+    check: instance({ userId: 'carol' }),
+  },
+  'curl -s -X DELETE "$M/api/instances/carol?preservePvc=false" -H "$AUTH"': { status: 200, check: instance({ deleted: true, userId: 'carol' }) },
+  'curl -s $M$B/export -H "$AUTH" -o alice.tar.gz': { status: 200, check: (seen) => expect(seen.headers['content-type']).toBe('application/gzip') },
+  'curl -s -X POST $M/api/instances/alice/backups/import -H "$AUTH" -H \'Content-Type: application/gzip\' --data-binary @alice.tar.gz': {
+    status: 201,
+    check: instance({ userId: 'alice', state: 'ready', reason: 'imported' }),
+  },
+  'curl -s -X DELETE $M$B -H "$AUTH"': { status: 200, check: instance({ deleted: true, backup: { userId: 'alice' } }) },
   'QR=$(curl -s -X POST $M/api/instances/alice/whatsapp/qr -H "$AUTH" -H \'Content-Type: application/json\' -d \'{"force":true}\' | node -pe \'JSON.parse(require("fs").readFileSync(0)).qrDataUrl ?? ""\')': {
     given: 'alice ready',
     // WhatsApp's servers are out of reach offline: the README's 502 WHATSAPP_LOGIN_FAILED; online, a QR.
@@ -177,7 +206,8 @@ describe('the README examples, run as written against npm start', () => {
     if (!(await portFree(PORT))) throw new Error(`port ${PORT}, the README's manager address, is taken: stop what listens there to run this test`);
     const env: Record<string, string> = { ...machineEnv(), OPENCLAW_LOCAL_DATA_DIR: path.join(work, 'instances'), OPENCLAW_BIN: ensureOpenclaw(), README_CURL_LOG: curlLog };
     delete env.PORT;
-    shell = new ShellSession(env, ROOT);
+    // The shell works in a scratch directory: a README command may write a file (the export).
+    shell = new ShellSession(env, work);
     // Every curl also writes its response headers where the test reads the status, whatever the
     // command does with curl's output (a pipe, -o, -w).
     await shell.run('curl() { command curl --dump-header "$README_CURL_LOG/$(date +%s%N)-$BASHPID" "$@"; }', 10_000);

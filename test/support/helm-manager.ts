@@ -57,7 +57,9 @@ export async function startHelmManager(plugins: PluginHome, options: HelmManager
   const runtime = new HelmRuntime({ config, kubeConfig: loadKubeConfig(config), logger });
   await runtime.start();
   const pool = new GatewayPool();
-  const http = await serveApp(createApp(config, { runtime, pool, logger }));
+  const app = createApp(config, { runtime, pool, logger });
+  await app.backups.settle();
+  const http = await serveApp(app);
   return {
     http,
     runtime,

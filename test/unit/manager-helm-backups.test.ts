@@ -2,7 +2,8 @@ import type { CoreV1Event, V1PersistentVolumeClaim } from '@kubernetes/client-no
 import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import { BACKUPS_SELECTOR, backupLabels, backupRecordsName, backupSnapshotName } from '../../manager/src/names/object-names.js';
-import { isBackupId, parseRecords, recordJson, recordKey } from '../../manager/src/runtime/helm/backup-records.js';
+import { isBackupId } from '../../manager/src/names/backup-id.js';
+import { parseRecords, recordJson, recordKey } from '../../manager/src/runtime/helm/backup-records.js';
 import { claimAccepts, revisionRestoreFrom } from '../../manager/src/runtime/helm/claim-source.js';
 import { quantityBytes } from '../../manager/src/runtime/helm/quantity-bytes.js';
 import { restoredClaimState } from '../../manager/src/runtime/helm/restored-claim.js';

@@ -69,6 +69,18 @@ describe('helm openclaw args: accepted', () => {
     { argv: ['history', 'alice', '--json'], env: MANAGER_ENV, command: { kind: 'history', userId: 'alice', json: true, connection: manager } },
     { argv: ['rollback', '--help'], command: { kind: 'help', topic: 'rollback' } },
     { argv: ['help', 'history'], command: { kind: 'help', topic: 'history' } },
+    // backup: stopped for the copy and followed for 25m unless told; --no-wait leaves the wait out.
+    { argv: ['backup', 'alice'], env: MANAGER_ENV, command: { kind: 'backup', userId: 'alice', consistency: 'stopped', waitMs: 1_500_000, connection: manager } },
+    { argv: ['backup', 'alice', '--online', '--timeout', '90s'], env: MANAGER_ENV, command: { kind: 'backup', userId: 'alice', consistency: 'online', waitMs: 90_000, connection: manager } },
+    { argv: ['backup', '--no-wait', 'alice', '--online'], env: MANAGER_ENV, command: { kind: 'backup', userId: 'alice', consistency: 'online', connection: manager } },
+    { argv: ['backups', 'alice'], env: MANAGER_ENV, command: { kind: 'backups', userId: 'alice', json: false, connection: manager } },
+    { argv: ['backups', 'alice', '--json', '--manager-url', 'http://localhost:3000', '--api-key', KEY], command: { kind: 'backups', userId: 'alice', json: true, connection: manager } },
+    // restore: the answer is waited for 4m unless told, like rollback.
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4'], env: MANAGER_ENV, command: { kind: 'restore', userId: 'alice', backupId: '3fa2c1d0e9b4', timeoutMs: 240_000, connection: manager } },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4', '--timeout=2m'], env: MANAGER_ENV, command: { kind: 'restore', userId: 'alice', backupId: '3fa2c1d0e9b4', timeoutMs: 120_000, connection: manager } },
+    { argv: ['delete-backup', 'alice', '3fa2c1d0e9b4'], env: MANAGER_ENV, command: { kind: 'delete-backup', userId: 'alice', backupId: '3fa2c1d0e9b4', connection: manager } },
+    { argv: ['help', 'delete-backup'], command: { kind: 'help', topic: 'delete-backup' } },
+    { argv: ['restore', '--help'], command: { kind: 'help', topic: 'restore' } },
   ])('$argv $env', ({ argv, env, command }) => {
     expect(parseArgs(argv, env ?? {}).command).toEqual(command);
   });
@@ -122,8 +134,31 @@ describe('helm openclaw args: refused with one clear line', () => {
     { argv: ['rollback', 'alice', '--json'], env: MANAGER_ENV, message: 'unknown option --json (see: helm openclaw rollback --help)' },
     { argv: ['history', 'alice', '--revision', '2'], env: MANAGER_ENV, message: 'unknown option --revision (see: helm openclaw history --help)' },
     { argv: ['history', 'alice', 'bob'], env: MANAGER_ENV, message: 'unexpected argument "bob"' },
+    { argv: ['backup', 'alice'], message: 'backup goes through the manager: pass --manager-url (or set OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY (see: helm openclaw backup --help)' },
+    { argv: ['backups', 'alice'], message: 'backups goes through the manager' },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4'], message: 'restore goes through the manager' },
+    { argv: ['delete-backup', 'alice', '3fa2c1d0e9b4'], message: 'delete-backup goes through the manager' },
+    { argv: ['backup'], env: MANAGER_ENV, message: 'backup needs a user id (see: helm openclaw backup --help)' },
+    { argv: ['backup', 'Alice'], env: MANAGER_ENV, message: 'userId must match' },
+    { argv: ['backup', 'alice', 'now'], env: MANAGER_ENV, message: 'unexpected argument "now"' },
+    { argv: ['backup', 'alice', '--timeout', 'later'], env: MANAGER_ENV, message: '--timeout "later" is not a duration like 3m, 90s or 1m30s' },
+    { argv: ['backup', 'alice', '--no-wait', '--timeout', '5m'], env: MANAGER_ENV, message: '--timeout is how long to wait, so it does not go with --no-wait' },
+    { argv: ['backup', 'alice', '--online=yes'], env: MANAGER_ENV, message: '--online takes no value' },
+    { argv: ['backup', 'alice', '--consistency', 'online'], env: MANAGER_ENV, message: 'unknown option --consistency (see: helm openclaw backup --help)' },
+    { argv: ['backups', 'alice', '--online'], env: MANAGER_ENV, message: 'unknown option --online (see: helm openclaw backups --help)' },
+    { argv: ['restore', 'alice'], env: MANAGER_ENV, message: 'restore needs a backup id (helm openclaw backups alice lists them) (see: helm openclaw restore --help)' },
+    { argv: ['restore', 'alice', '3FA2C1D0E9B4'], env: MANAGER_ENV, message: 'a backup id is 12 lower-case hex digits (helm openclaw backups alice lists them), got "3FA2C1D0E9B4"' },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b'], env: MANAGER_ENV, message: 'a backup id is 12 lower-case hex digits' },
+    { argv: ['restore', 'alice', '../bob'], env: MANAGER_ENV, message: 'a backup id is 12 lower-case hex digits' },
+    { argv: ['restore', 'bob_', '3fa2c1d0e9b4'], env: MANAGER_ENV, message: 'userId must match' },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4', 'extra'], env: MANAGER_ENV, message: 'unexpected argument "extra"' },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4', '--timeout', '5s'], env: MANAGER_ENV, message: '--timeout must be between 10s and 4m (see: helm openclaw restore --help)' },
+    { argv: ['restore', 'alice', '3fa2c1d0e9b4', '--timeout', '6m'], env: MANAGER_ENV, message: '--timeout must be between 10s and 4m' },
+    { argv: ['delete-backup', 'alice'], env: MANAGER_ENV, message: 'delete-backup needs a backup id' },
+    { argv: ['delete-backup', 'alice', 'latest'], env: MANAGER_ENV, message: 'a backup id is 12 lower-case hex digits (helm openclaw backups alice lists them), got "latest"' },
+    { argv: ['delete-backup', 'alice', '3fa2c1d0e9b4', '--timeout', '1m'], env: MANAGER_ENV, message: 'unknown option --timeout (see: helm openclaw delete-backup --help)' },
     { argv: ['help', 'link'], message: 'unknown command "link"' },
-    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc, upgrade-all, rollback, history)' },
+    { argv: ['--force', 'pair', 'alice'], message: 'a command comes first (pair, status, rpc, vnc, upgrade-all, rollback, history, backup, backups, restore, delete-backup)' },
     { argv: ['pair'], message: 'pair needs a user id (see: helm openclaw pair --help)' },
     { argv: ['pair', 'Alice'], message: 'userId must match' },
     { argv: ['pair', 'a--b'], message: 'userId must match' },
@@ -184,7 +219,7 @@ describe('durations and debug', () => {
 });
 
 describe('help', () => {
-  it.each(['pair', 'status', 'rpc', 'vnc', 'rollback', 'history'] as const)('%s has usage and the connection options', (topic) => {
+  it.each(['pair', 'status', 'rpc', 'vnc', 'rollback', 'history', 'backup', 'backups', 'restore', 'delete-backup'] as const)('%s has usage and the connection options', (topic) => {
     const text = helpText(topic);
     expect(text).toContain(`helm openclaw ${topic} <userId>`);
     expect(text).toContain('--manager-url');
@@ -192,7 +227,7 @@ describe('help', () => {
   });
 
   it('overall help lists every command', () => {
-    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>[\s\S]*upgrade-all --image-tag[\s\S]*rollback <userId>[\s\S]*history <userId>/);
+    expect(helpText()).toMatch(/pair <userId>[\s\S]*status <userId>[\s\S]*rpc <userId> <method>[\s\S]*vnc <userId>[\s\S]*upgrade-all --image-tag[\s\S]*rollback <userId>[\s\S]*history <userId>[\s\S]*backup <userId>[\s\S]*backups <userId>[\s\S]*restore <userId> <backupId>[\s\S]*delete-backup <userId> <id>/);
   });
 
   it('upgrade-all explains canaries, the soak and rollback', () => {
@@ -207,6 +242,17 @@ describe('help', () => {
     ['rollback', ['helm openclaw rollback <userId> [--revision N] [--timeout 4m]', 'helm rollback <userId>-openclaw [REVISION]', 'scripts/deploy-user.sh rollback <userId> [revision]']],
     ['history', ['helm openclaw history <userId> [--json]', 'helm history <userId>-openclaw', 'rollback --revision']],
   ] as const)('%s says it is manager-only and names the way without a manager', (topic, expected) => {
+    const text = helpText(topic);
+    expect(text).toContain('Manager only');
+    for (const part of expected) expect(text).toContain(part);
+  });
+
+  it.each([
+    ['backup', ['helm openclaw backup <userId> [--online] [--no-wait] [--timeout 25m]', 'stopped for the copy', 'exits 0 when ready, 1 when it failed']],
+    ['backups', ['helm openclaw backups <userId> [--json]', 'newest first', '"before restoring <id>"']],
+    ['restore', ['helm openclaw restore <userId> <backupId> [--timeout 4m]', 'RESTORE_FAILED', 'RESTORE_UNDO_FAILED']],
+    ['delete-backup', ['helm openclaw delete-backup <userId> <backupId>', 'still being taken']],
+  ] as const)('%s says it is manager-only and what it does', (topic, expected) => {
     const text = helpText(topic);
     expect(text).toContain('Manager only');
     for (const part of expected) expect(text).toContain(part);

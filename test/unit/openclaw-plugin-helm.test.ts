@@ -33,7 +33,8 @@ describe('helm openclaw (real helm, private plugin home)', () => {
     { args: ['openclaw', 'status', '--help'], expected: ['helm openclaw status <userId> [--json] [options]'] },
     { args: ['openclaw', 'rpc', '--help'], expected: ['helm openclaw rpc <userId> <method> [json-params]'] },
     { args: ['openclaw', 'vnc', '--help'], expected: ['/vnc.html'] },
-    { args: ['help', 'openclaw'], expected: ['helm openclaw pair <userId>', 'OPENCLAW_MANAGER_API_KEY'] },
+    { args: ['openclaw', 'restore', '--help'], expected: ['helm openclaw restore <userId> <backupId> [--timeout 4m]', 'RESTORE_UNDO_FAILED'] },
+    { args: ['help', 'openclaw'], expected: ['helm openclaw pair <userId>', 'helm openclaw delete-backup <userId> <id>', 'OPENCLAW_MANAGER_API_KEY'] },
   ])('helm $args prints help', async ({ args, expected }) => {
     const run = await helm(args);
     expect(run.exitCode, run.stderr).toBe(0);

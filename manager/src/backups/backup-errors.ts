@@ -32,7 +32,7 @@ export class RestoreFailed extends HttpError {
 export class RestoreUndoFailed extends HttpError {
   constructor(userId: string, id: string, why: string, safetyId: string, undoWhy: string, options: { cause?: unknown } = {}) {
     super(502, `Restoring "${userId}" from backup "${id}" failed (${why}), and putting its data back failed too (${undoWhy}); restore backup "${safetyId}" to get it back`, {
-      code: 'RESTORE_UNDO_FAILED', expose: true, details: { safetyBackupId: safetyId }, ...options,
+      code: 'RESTORE_UNDO_FAILED', expose: true, details: { safetyBackupId: safetyId }, publicDetails: true, ...options,
     });
   }
 }

@@ -6,6 +6,8 @@ export interface HttpErrorOptions {
   readonly code?: string;
   /** Structured details; sent only for 4xx, logged for 5xx (default: none). */
   readonly details?: Record<string, unknown>;
+  /** Send `details` with a 5xx too: they are meant for the caller (e.g. which backup holds the data). */
+  readonly publicDetails?: boolean;
   /** Whether the message may be sent (default: status < 500). */
   readonly expose?: boolean;
   /** Extra response headers (e.g. Retry-After). */
@@ -18,6 +20,7 @@ export class HttpError extends Error {
   readonly expose: boolean;
   readonly code: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly publicDetails: boolean;
   readonly headers: Record<string, string>;
 
   constructor(status: number, message: string, options: HttpErrorOptions = {}) {
@@ -27,6 +30,7 @@ export class HttpError extends Error {
     this.expose = options.expose ?? status < 500;
     this.code = options.code;
     this.details = options.details;
+    this.publicDetails = options.publicDetails ?? false;
     this.headers = options.headers ?? {};
   }
 }
@@ -116,13 +120,13 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
-/** How any thrown value is answered: 4xx messages and details are sent; 5xx only an exposed message, never details. */
+/** How any thrown value is answered: 4xx messages and details are sent; 5xx only an exposed message, and details only when public. */
 export function errorAnswer(err: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const { status, expose } = describeError(err);
   const message = err instanceof Error ? err.message : String(err);
   const code = err instanceof HttpError && err.code !== undefined ? err.code : codeForStatus(status);
   const body: ErrorBody = { error: expose ? message : 'Internal server error', code };
-  if (err instanceof HttpError && err.details !== undefined && status < 500) body.details = err.details;
+  if (err instanceof HttpError && err.details !== undefined && (status < 500 || err.publicDetails)) body.details = err.details;
   return { status, body, headers: err instanceof HttpError ? err.headers : {} };
 }
 

@@ -2,6 +2,7 @@
 // Request-body schemas are not written here: they are the files of schemas/api.
 import { BACKUP_STATES } from '../contracts/backup.js';
 import { FLEET_INSTANCE_STATUSES } from '../contracts/fleet-run.js';
+import { BACKUP_ID_PATTERN } from '../names/backup-id.js';
 import { USER_ID_SCHEMA } from '../names/user-id.js';
 import { INSTANCE_PHASES } from '../runtime/instance-runtime.js';
 import { API_SCHEMAS } from '../validation/api-schemas.js';
@@ -189,7 +190,7 @@ export const COMPONENT_SCHEMAS: JsonObject = {
     type: 'object',
     required: ['id', 'userId', 'state', 'consistency', 'reason', 'createdAt', 'finishedAt', 'sizeBytes', 'offlineSeconds', 'wasRunning', 'error', 'location'],
     properties: {
-      id: { type: 'string', pattern: '^[0-9a-f]{12}$' },
+      id: { type: 'string', pattern: BACKUP_ID_PATTERN },
       userId: { type: 'string' },
       state: { enum: [...BACKUP_STATES], description: 'pending while it is taken; ready: restorable; failed: error says why' },
       consistency: { enum: ['stopped', 'online'] },

@@ -1,6 +1,7 @@
 // Typed, validated request bodies: the schema check plus the rules JSON Schema cannot say.
 import type { BackupConsistency } from '../contracts/backup.js';
 import { InvalidRequest } from '../errors/http-error.js';
+import { isBackupId } from '../names/backup-id.js';
 import { isValidUserId, USER_ID_RULE } from '../names/user-id.js';
 import type { CreateInstanceRequest, RestoreRequest, RollbackRequest, RpcRequest } from './api-types.js';
 import { validateBody } from './body-validator.js';
@@ -36,11 +37,9 @@ export function parseRestoreRequest(body: unknown): RestoreRequest {
   return validateBody<RestoreRequest>('restore-request', body);
 }
 
-const BACKUP_ID = /^[0-9a-f]{12}$/;
-
 /** A backup id from a path: 12 lower-case hex digits, else a 400. */
 export function assertBackupId(value: string): string {
-  if (!BACKUP_ID.test(value)) throw new InvalidRequest('backupId must be 12 lower-case hex digits', [{ field: 'backupId', message: 'must be 12 lower-case hex digits' }]);
+  if (!isBackupId(value)) throw new InvalidRequest('backupId must be 12 lower-case hex digits', [{ field: 'backupId', message: 'must be 12 lower-case hex digits' }]);
   return value;
 }
 

@@ -2,11 +2,11 @@
 // removed and their values in the environment (HELM_NAMESPACE, HELM_KUBECONTEXT, HELM_DEBUG,
 // KUBECONFIG), so both places are read here and nowhere else.
 import { parseArgs as tokenize } from 'node:util';
-import { isGatewayMethodName, isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
+import { BACKUP_ID_RULE, type BackupRecord, isBackupId, isGatewayMethodName, isValidUserId, parseDuration, USER_ID_RULE } from 'openclaw-platform/core';
 import { UsageError } from './errors.js';
 import { parseUpgradeAll, type UpgradeAllOptions } from './upgrade-all-args.js';
 
-export const COMMANDS = ['pair', 'status', 'rpc', 'vnc', 'upgrade-all', 'rollback', 'history'] as const;
+export const COMMANDS = ['pair', 'status', 'rpc', 'vnc', 'upgrade-all', 'rollback', 'history', 'backup', 'backups', 'restore', 'delete-backup'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Where the instance is reached: through the manager when managerUrl is set, else the cluster. */
@@ -43,7 +43,18 @@ export type Command =
       readonly timeoutSeconds: number;
       readonly connection: ManagerConnection;
     }
-  | { readonly kind: 'history'; readonly userId: string; readonly json: boolean; readonly connection: ManagerConnection };
+  | { readonly kind: 'history'; readonly userId: string; readonly json: boolean; readonly connection: ManagerConnection }
+  | {
+      readonly kind: 'backup';
+      readonly userId: string;
+      readonly consistency: BackupRecord['consistency'];
+      /** How long to follow the backup until ready or failed; absent with --no-wait (print it pending and leave). */
+      readonly waitMs?: number;
+      readonly connection: ManagerConnection;
+    }
+  | { readonly kind: 'backups'; readonly userId: string; readonly json: boolean; readonly connection: ManagerConnection }
+  | { readonly kind: 'restore'; readonly userId: string; readonly backupId: string; readonly timeoutMs: number; readonly connection: ManagerConnection }
+  | { readonly kind: 'delete-backup'; readonly userId: string; readonly backupId: string; readonly connection: ManagerConnection };
 
 export interface ParsedArgs {
   readonly command: Command;
@@ -60,10 +71,15 @@ export const DEFAULT_NAMESPACE = 'openclaw';
 export const DEFAULT_PAIR_TIMEOUT_MS = 180_000;
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000;
 /**
- * The manager answers a rollback only once the instance is ready, and Node's fetch gives up waiting
- * for an answer's headers after 5 minutes: the wait asked for stays below that, with room for helm.
+ * The manager answers a rollback or a restore only once the instance is ready, and Node's fetch
+ * gives up waiting for an answer's headers after 5 minutes: the wait stays below that, with room to spare.
  */
-const MAX_ROLLBACK_TIMEOUT_SECONDS = 240;
+const MAX_ANSWER_WAIT_SECONDS = 240;
+/**
+ * The manager settles a backup within its copy's timeout (OPENCLAW_BACKUP_TIMEOUT_SECONDS, 10 min by
+ * default) and the 10 min it gives a stopped instance to be ready again; the default wait covers both.
+ */
+const DEFAULT_BACKUP_WAIT_MS = 25 * 60_000;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LEADING_SWITCHES = new Set(['--debug', '--no-color']);
 
@@ -101,6 +117,10 @@ const OPTIONS: Readonly<Record<CommandName, Readonly<Record<string, OptionSpec>>
   },
   rollback: { ...COMMON, revision: { value: true }, timeout: { value: true } },
   history: { ...COMMON, json: { value: false } },
+  backup: { ...COMMON, online: { value: false }, 'no-wait': { value: false }, timeout: { value: true } },
+  backups: { ...COMMON, json: { value: false } },
+  restore: { ...COMMON, timeout: { value: true } },
+  'delete-backup': COMMON,
 };
 
 /** What to use instead when a manager-only command has no manager. */
@@ -225,6 +245,20 @@ function revisionOf(raw: string | undefined, userId: string): number | undefined
   return revision;
 }
 
+function backupIdOf(positionals: readonly string[], command: CommandName, userId: string): string {
+  const backupId = positionals[1];
+  if (backupId === undefined) throw new UsageError(`${command} needs a backup id (helm openclaw backups ${userId} lists them)`, command);
+  if (!isBackupId(backupId)) throw new UsageError(`${BACKUP_ID_RULE} (helm openclaw backups ${userId} lists them), got "${backupId}"`, command);
+  return backupId;
+}
+
+/** The wait for an answer that comes only once the instance is ready: 10 s to 4 min, 4 min unless given. */
+function answerWaitSeconds(options: Map<string, string | true>, command: CommandName): number {
+  const seconds = Math.round(durationOption(options, MAX_ANSWER_WAIT_SECONDS * 1000, command) / 1000);
+  if (seconds < 10 || seconds > MAX_ANSWER_WAIT_SECONDS) throw new UsageError('--timeout must be between 10s and 4m', command);
+  return seconds;
+}
+
 function rpcParams(raw: string | undefined): Record<string, unknown> {
   if (raw === undefined) return {};
   let value: unknown;
@@ -300,13 +334,34 @@ export function parseArgs(argv: readonly string[], env: Env): ParsedArgs {
     case 'rollback': {
       expectPositionals(positionals, 1, command);
       const revision = revisionOf(text(options, 'revision'), userId);
-      const timeoutSeconds = Math.round(durationOption(options, MAX_ROLLBACK_TIMEOUT_SECONDS * 1000, command) / 1000);
-      if (timeoutSeconds < 10 || timeoutSeconds > MAX_ROLLBACK_TIMEOUT_SECONDS) throw new UsageError('--timeout must be between 10s and 4m', command);
+      const timeoutSeconds = answerWaitSeconds(options, command);
       const manager = requireManager(connection, command, userId);
       return done({ kind: 'rollback', userId, ...(revision === undefined ? {} : { revision }), timeoutSeconds, connection: manager });
     }
     case 'history':
       expectPositionals(positionals, 1, command);
       return done({ kind: 'history', userId, json: options.has('json'), connection: requireManager(connection, command, userId) });
+    case 'backup': {
+      expectPositionals(positionals, 1, command);
+      const consistency = options.has('online') ? 'online' : 'stopped';
+      if (options.has('no-wait') && options.has('timeout')) throw new UsageError('--timeout is how long to wait, so it does not go with --no-wait', command);
+      const manager = requireManager(connection, command, userId);
+      if (options.has('no-wait')) return done({ kind: 'backup', userId, consistency, connection: manager });
+      return done({ kind: 'backup', userId, consistency, waitMs: durationOption(options, DEFAULT_BACKUP_WAIT_MS, command), connection: manager });
+    }
+    case 'backups':
+      expectPositionals(positionals, 1, command);
+      return done({ kind: 'backups', userId, json: options.has('json'), connection: requireManager(connection, command, userId) });
+    case 'restore': {
+      expectPositionals(positionals, 2, command);
+      const backupId = backupIdOf(positionals, command, userId);
+      const timeoutMs = answerWaitSeconds(options, command) * 1000;
+      return done({ kind: 'restore', userId, backupId, timeoutMs, connection: requireManager(connection, command, userId) });
+    }
+    case 'delete-backup': {
+      expectPositionals(positionals, 2, command);
+      const backupId = backupIdOf(positionals, command, userId);
+      return done({ kind: 'delete-backup', userId, backupId, connection: requireManager(connection, command, userId) });
+    }
   }
 }

@@ -1,9 +1,13 @@
 // Entry point of the `openclaw` Helm plugin: argv -> command, Ctrl-C -> abort, failures -> one line
 // and an exit code. The only file that touches process.
 import { parseArgs, wantsDebug, type ManagerConnection, type ParsedArgs } from './args.js';
+import { runBackup } from './commands/backup.js';
+import { runBackups } from './commands/backups.js';
 import type { CommandIo } from './commands/command-io.js';
+import { runDeleteBackup } from './commands/delete-backup.js';
 import { runHistory } from './commands/history.js';
 import { runPair } from './commands/pair.js';
+import { runRestore } from './commands/restore.js';
 import { runRollback } from './commands/rollback.js';
 import { runRpc } from './commands/rpc.js';
 import { runStatus } from './commands/status.js';
@@ -32,6 +36,14 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
       return runRollback(command, managerOf(command.connection), io);
     case 'history':
       return runHistory(command, managerOf(command.connection), io);
+    case 'backup':
+      return runBackup(command, managerOf(command.connection), io);
+    case 'backups':
+      return runBackups(command, managerOf(command.connection), io);
+    case 'restore':
+      return runRestore(command, managerOf(command.connection), io);
+    case 'delete-backup':
+      return runDeleteBackup(command, managerOf(command.connection), io);
     default: {
       const access = await openInstanceAccess(command.userId, command.connection);
       try {

@@ -17,9 +17,9 @@ export class ManagerUnreachable extends Error {
   }
 }
 
-/** The manager answered with an error; its message is shown as is. */
+/** The manager answered with an error; its message is shown as is, its details kept for the command. */
 export class ManagerRequestFailed extends Error {
-  constructor(readonly status: number, readonly code: string | undefined, message: string) {
+  constructor(readonly status: number, readonly code: string | undefined, message: string, readonly details?: Readonly<Record<string, unknown>>) {
     super(`The manager answered ${status}${code ? ` ${code}` : ''}: ${message}`);
     this.name = 'ManagerRequestFailed';
   }
@@ -62,5 +62,29 @@ export class FleetUpgradeFailed extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'FleetUpgradeFailed';
+  }
+}
+
+/** A backup ended failed (its record was printed); the message carries the record's error. */
+export class BackupFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupFailed';
+  }
+}
+
+/** A restore failed; the message says what became of the data and what to do next. */
+export class RestoreFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreFailed';
+  }
+}
+
+/** The plugin stopped waiting (--timeout) for work that goes on in the manager; the message says where to look. */
+export class WaitTimedOut extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WaitTimedOut';
   }
 }

@@ -12,6 +12,9 @@ const CONNECTION = `Connection (cluster access is the default):
       --debug            stack traces on errors (also helm --debug / HELM_DEBUG)
   -h, --help             this help`;
 
+/** The backup commands: the manager keeps the backups' records, so there is no way around it. */
+const MANAGER_ONLY = 'Manager only: it needs --manager-url (or OPENCLAW_MANAGER_URL) and OPENCLAW_MANAGER_API_KEY.';
+
 const OVERVIEW = `helm openclaw: work with one user's OpenClaw instance
 
 Usage:
@@ -26,6 +29,11 @@ Commands:
                                  first if asked; one that does not become ready is rolled back
   rollback <userId>              bring back an instance's previous revision (manager only)
   history <userId>               an instance's kept revisions: image, when, why (manager only)
+  backup <userId>                back up an instance's data and wait until the copy is ready
+                                 (manager only)
+  backups <userId>               a user's backups, newest first (manager only)
+  restore <userId> <backupId>    replace an instance's data with a backup's (manager only)
+  delete-backup <userId> <id>    delete one of a user's backups (manager only)
 
 Without --manager-url the plugin uses the cluster like helm does: it finds the pod labelled
 openclaw.ai/user=<userId>, reads the gateway token from Secret <userId>-openclaw and port-forwards.
@@ -152,6 +160,79 @@ a manager, helm history <userId>-openclaw shows helm's own view.
 
 Options:
       --json               print the answer as JSON
+
+${CONNECTION}`,
+  backup: `helm openclaw backup: back up a user's data
+
+Usage:
+  helm openclaw backup <userId> [--online] [--no-wait] [--timeout 25m] --manager-url URL
+
+Asks the manager for a backup (POST /api/instances/<userId>/backups): a VolumeSnapshot of the data
+volume on Kubernetes, a copy of the state directory on the local runtime. By default a running
+instance is stopped for the copy, so the copy is consistent, and started again afterwards; the
+result says how many seconds it was offline. --online copies it while it runs instead, as after a
+power cut, with no time offline.
+
+Waits until the backup is ready or failed (a line on stderr says it is under way) and prints its
+id, state, size, time offline and location; exits 0 when ready, 1 when it failed (with why). Ctrl-C
+or the timeout stop the waiting only: the backup goes on in the manager. With --no-wait it prints
+the pending backup and exits 0 at once. The manager may delete older backups once a new one is
+ready (it keeps OPENCLAW_BACKUPS_KEEP of them, never the newest).
+
+${MANAGER_ONLY}
+
+Options:
+      --online             copy while the instance runs (crash-consistent), no time offline
+      --no-wait            print the pending backup and leave
+      --timeout DUR        how long to wait for the backup (default 25m)
+
+${CONNECTION}`,
+  backups: `helm openclaw backups: the backups of a user
+
+Usage:
+  helm openclaw backups <userId> [--json] --manager-url URL
+
+Lists the user's backups (GET /api/instances/<userId>/backups), newest first: id, state (pending,
+ready or failed, with why), consistency (stopped or online), when it was taken, size, seconds the
+instance was offline for it and why it was taken ("requested", or "before restoring <id>" for the
+copy a restore takes first). Backups outlive the user's instance. The ids are what restore and
+delete-backup take.
+
+${MANAGER_ONLY}
+
+Options:
+      --json               print the answer as JSON
+
+${CONNECTION}`,
+  restore: `helm openclaw restore: replace a user's data with one of their backups
+
+Usage:
+  helm openclaw restore <userId> <backupId> [--timeout 4m] --manager-url URL
+
+Asks the manager (POST /api/instances/<userId>/restore) to back up the data the instance has now
+(reason "before restoring <backupId>"), with the instance stopped, then put the backup's data in its
+place, and waits until the instance is back as it was (running again if it ran). Prints its state
+then. When the restore fails, the manager puts the data back from that first copy and the error says
+so (RESTORE_FAILED: nothing was lost); when putting it back fails too (RESTORE_UNDO_FAILED), the
+error names the backup that holds the data, to restore by hand. The backup must be ready (helm
+openclaw backups <userId>). An HTTP answer is waited for 5 minutes at most, so the wait is 4 minutes
+at most; when it runs out (or on Ctrl-C) the restore goes on in the manager.
+
+${MANAGER_ONLY}
+
+Options:
+      --timeout DUR        how long to wait for the answer (default and at most 4m; at least 10s)
+
+${CONNECTION}`,
+  'delete-backup': `helm openclaw delete-backup: delete one of a user's backups
+
+Usage:
+  helm openclaw delete-backup <userId> <backupId> --manager-url URL
+
+Deletes the backup (DELETE /api/instances/<userId>/backups/<backupId>): its VolumeSnapshot or copy,
+and its record. A backup still being taken cannot be deleted; wait until it is ready or failed.
+
+${MANAGER_ONLY}
 
 ${CONNECTION}`,
 };

@@ -1,7 +1,7 @@
 // The manager's API as the plugin uses it (manager mode): WhatsApp QR, wait and status, the RPC
-// proxy, fleet upgrades, revisions and rollback. The API key goes in the Authorization header only
-// and never into a message.
-import { type FleetUpgradeRun, type LoginStartOptions, type LoginWaitOptions, type QrIssued, type WaitOutcome, WhatsAppAlreadyLinked, type WhatsAppStatus } from 'openclaw-platform/core';
+// proxy, fleet upgrades, revisions and rollback, backups and restores. The API key goes in the
+// Authorization header only and never into a message.
+import { type BackupRecord, type FleetUpgradeRun, type LoginStartOptions, type LoginWaitOptions, type QrIssued, type WaitOutcome, WhatsAppAlreadyLinked, type WhatsAppStatus } from 'openclaw-platform/core';
 import { ManagerRequestFailed, ManagerUnreachable } from './errors.js';
 
 export interface ManagerClientOptions {
@@ -51,6 +51,12 @@ export interface InstanceRevision {
 export interface InstanceRevisions {
   readonly userId: string;
   readonly revisions: readonly InstanceRevision[];
+}
+
+/** GET /api/instances/:userId/backups: newest first. */
+export interface BackupList {
+  readonly userId: string;
+  readonly backups: readonly BackupRecord[];
 }
 
 /** Longer than any wait the manager accepts (300 s) plus its grace, so the manager answers first. */
@@ -108,6 +114,36 @@ export class ManagerClient {
     return this.send<InstanceRevisions>('GET', `${this.instance(userId)}/revisions`, undefined, signal);
   }
 
+  /** POST /api/instances/:userId/backups: starts a backup; its pending record. */
+  backup(userId: string, body: { readonly consistency: BackupRecord['consistency'] }, signal?: AbortSignal): Promise<BackupRecord> {
+    return this.send<BackupRecord>('POST', `${this.instance(userId)}/backups`, body, signal);
+  }
+
+  /** GET /api/instances/:userId/backups/:backupId */
+  backupStatus(userId: string, backupId: string, signal?: AbortSignal): Promise<BackupRecord> {
+    return this.send<BackupRecord>('GET', this.backupPath(userId, backupId), undefined, signal);
+  }
+
+  /** GET /api/instances/:userId/backups */
+  backups(userId: string, signal?: AbortSignal): Promise<BackupList> {
+    return this.send<BackupList>('GET', `${this.instance(userId)}/backups`, undefined, signal);
+  }
+
+  /** DELETE /api/instances/:userId/backups/:backupId: the record of what was deleted. */
+  async deleteBackup(userId: string, backupId: string, signal?: AbortSignal): Promise<BackupRecord> {
+    const answer = await this.send<{ backup: BackupRecord }>('DELETE', this.backupPath(userId, backupId), undefined, signal);
+    return answer.backup;
+  }
+
+  /** POST /api/instances/:userId/restore: answers once the instance is back, on the backup's data. */
+  restore(userId: string, backupId: string, signal?: AbortSignal): Promise<ManagedInstance> {
+    return this.send<ManagedInstance>('POST', `${this.instance(userId)}/restore`, { backupId }, signal);
+  }
+
+  private backupPath(userId: string, backupId: string): string {
+    return `${this.instance(userId)}/backups/${encodeURIComponent(backupId)}`;
+  }
+
   private instance(userId: string): string {
     return `/api/instances/${encodeURIComponent(userId)}`;
   }
@@ -137,9 +173,10 @@ export class ManagerClient {
       throw new ManagerRequestFailed(response.status, undefined, `not JSON: ${text.slice(0, 200)}`);
     }
     if (response.ok) return parsed as T;
-    const { error, code } = (parsed ?? {}) as { error?: unknown; code?: unknown };
+    const { error, code, details } = (parsed ?? {}) as { error?: unknown; code?: unknown; details?: unknown };
     const message = typeof error === 'string' ? error : response.statusText;
     if (code === 'WHATSAPP_ALREADY_LINKED') throw new WhatsAppAlreadyLinked(message);
-    throw new ManagerRequestFailed(response.status, typeof code === 'string' ? code : undefined, message);
+    const known = typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>) : undefined;
+    throw new ManagerRequestFailed(response.status, typeof code === 'string' ? code : undefined, message, known);
   }
 }

@@ -2,6 +2,7 @@
 // else the same plus a hint, with the stack only in debug mode; Ctrl-C is exit 130.
 import { GatewayError, HttpError } from 'openclaw-platform/core';
 import {
+  BackupFailed,
   ClusterUnavailable,
   FleetUpgradeFailed,
   InstanceNotFoundInCluster,
@@ -9,7 +10,9 @@ import {
   ManagerUnreachable,
   PairingEnded,
   PortForwardFailed,
+  RestoreFailed,
   UsageError,
+  WaitTimedOut,
 } from './errors.js';
 import { QrImageUnreadable } from './qr-modules.js';
 
@@ -19,6 +22,9 @@ export const EXIT_INTERRUPTED = 130;
 const EXPECTED = [
   UsageError,
   FleetUpgradeFailed,
+  BackupFailed,
+  RestoreFailed,
+  WaitTimedOut,
   ManagerUnreachable,
   ManagerRequestFailed,
   InstanceNotFoundInCluster,

@@ -1,8 +1,9 @@
 // Backups of one user's data, restores from them (clones are POST /api/instances with fromBackup).
+import { BACKUP_ID_PATTERN } from '../../names/backup-id.js';
 import { COMMON_ERRORS, errorResponse, jsonBody, jsonResponse, ref, userIdParameter, type JsonObject } from '../components.js';
 
 const backupIdParameter: JsonObject = {
-  name: 'backupId', in: 'path', required: true, description: 'The backup\'s id', schema: { type: 'string', pattern: '^[0-9a-f]{12}$' },
+  name: 'backupId', in: 'path', required: true, description: 'The backup\'s id', schema: { type: 'string', pattern: BACKUP_ID_PATTERN },
 };
 
 export const backupPaths: JsonObject = {

@@ -1,15 +1,10 @@
 // Pure: backup records as the helm runtime keeps them, one key `<id>.json` per record in the user's
 // backups ConfigMap (names/object-names.ts). A value that is not a whole record of that user is
 // skipped and reported, so one bad key never hides the others.
+import { isBackupId } from '../../names/backup-id.js';
 import { BACKUP_STATES, type BackupConsistency, type BackupRecord, type BackupState } from '../../contracts/backup.js';
 
-const ID = /^[0-9a-f]{12}$/;
 const CONSISTENCIES: readonly BackupConsistency[] = ['stopped', 'online'];
-
-/** A backup id: 12 lower-case hex digits. */
-export function isBackupId(id: string): boolean {
-  return ID.test(id);
-}
 
 /** The ConfigMap key of record `id`. */
 export function recordKey(id: string): string {

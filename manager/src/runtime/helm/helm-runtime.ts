@@ -49,6 +49,8 @@ export interface HelmRuntimeOptions {
 const TOKEN_TTL_MS = 60_000;
 // How long a helm upgrade's new spec may take to reach the watch cache.
 const APPLY_SEEN_MS = 30_000;
+/** The pod's termination grace (30 s) and the kubelet's own time, with room to spare. */
+const POD_GONE_MS = 120_000;
 // Revisions shown (helm keeps 10 by default, --history-max).
 const REVISIONS_SHOWN = 10;
 // How often a restored claim's events are read while it has no volume yet.
@@ -288,6 +290,11 @@ export class HelmRuntime implements InstanceRuntime {
       if (current !== replicas) {
         await this.reuseUpgrade(userId, { set: { replicas } }, replicas === 0 ? 'stop' : 'start');
         await this.cache.waitUntil(() => (this.cache.deployment(userId)?.spec?.replicas ?? 1) === replicas, APPLY_SEEN_MS);
+      }
+      // A stop answers once the pod is gone: a caller that copies or moves the data next (a backup)
+      // must know the gateway no longer writes to it, nor holds its lease in the state database.
+      if (replicas === 0 && !(await this.cache.waitUntil(() => this.cache.pods(userId).length === 0, POD_GONE_MS))) {
+        throw new RuntimeOperationFailed(`Instance "${userId}" is scaled to zero, but its pod was still there after ${POD_GONE_MS / 1000} s`);
       }
       return this.described(userId);
     });

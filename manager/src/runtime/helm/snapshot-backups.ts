@@ -13,7 +13,8 @@ import {
 } from '../../names/object-names.js';
 import type { BackupStore, CapturedCopy } from '../backup-store.js';
 import { BackupFailed, RuntimeUnavailable } from '../runtime-errors.js';
-import { isBackupId, parseRecords, recordJson, recordKey } from './backup-records.js';
+import { isBackupId } from '../../names/backup-id.js';
+import { parseRecords, recordJson, recordKey } from './backup-records.js';
 import { quantityBytes } from './quantity-bytes.js';
 
 const GROUP = 'snapshot.storage.k8s.io';

@@ -5,6 +5,7 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BACKUP_STATES, type BackupRecord } from '../../contracts/backup.js';
+import { isBackupId } from '../../names/backup-id.js';
 import { isValidUserId } from '../../names/user-id.js';
 import type { BackupStore, CapturedCopy } from '../backup-store.js';
 import { BackupFailed } from '../runtime-errors.js';
@@ -12,7 +13,6 @@ import { writePrivateFile } from './instance-record.js';
 import { packDirectory, unpackArchive } from './state-archive.js';
 
 export const BACKUPS_DIR = '.backups';
-const ID = /^[0-9a-f]{12}$/;
 const PARTIAL = '.partial';
 
 export interface LocalBackupsOptions {
@@ -37,7 +37,7 @@ export class LocalBackups implements BackupStore {
     const names = await readdir(dir).catch(() => [] as string[]);
     const records: BackupRecord[] = [];
     for (const name of names) {
-      if (!name.endsWith('.json') || !ID.test(name.slice(0, -5))) continue;
+      if (!name.endsWith('.json') || !isBackupId(name.slice(0, -5))) continue;
       const record = parseRecord(await readFile(path.join(dir, name), 'utf8').catch(() => ''));
       if (record?.userId === userId) records.push(record);
     }
@@ -117,7 +117,7 @@ export class LocalBackups implements BackupStore {
       const names = await readdir(this.userDir(userId));
       for (const name of names) {
         const id = name.endsWith(PARTIAL) ? name.slice(0, -PARTIAL.length) : name;
-        if (ID.test(id) && (name !== id || !names.includes(`${id}.json`))) strays.push({ userId, id });
+        if (isBackupId(id) && (name !== id || !names.includes(`${id}.json`))) strays.push({ userId, id });
       }
     }
     return strays;
@@ -128,7 +128,7 @@ export class LocalBackups implements BackupStore {
   }
 
   private copyDir(userId: string, id: string): string {
-    if (!ID.test(id)) throw new BackupFailed(`"${id}" is not a backup id`);
+    if (!isBackupId(id)) throw new BackupFailed(`"${id}" is not a backup id`);
     return path.join(this.userDir(userId), id);
   }
 

@@ -6,6 +6,7 @@ import type { FleetInstanceStatus, FleetUpgradeRun } from 'openclaw-platform/cor
 import type { Command } from '../args.js';
 import { FleetUpgradeFailed } from '../errors.js';
 import type { ManagerClient } from '../manager-client.js';
+import { pause } from '../pause.js';
 import type { CommandIo } from './command-io.js';
 
 export type UpgradeAllCommand = Extract<Command, { kind: 'upgrade-all' }>;
@@ -57,13 +58,7 @@ export async function runUpgradeAll(command: UpgradeAllCommand, client: Pick<Man
         io.stdout.write(`${resultLine(result)}\n`);
       }
       if (run.state !== 'running') break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        io.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        }, { once: true });
-      });
+      await pause(pollMs, io.signal);
       if (io.signal.aborted) throw io.signal.reason;
       run = await client.fleetUpgradeStatus(run.id, io.signal);
     }
