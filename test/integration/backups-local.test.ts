@@ -144,7 +144,7 @@ describe('backups on the local runtime', () => {
     await manager.runtime.delete('erin', { purge: true });
   }, 300_000);
 
-  it('refuses an archive that is not OpenClaw data, leaving nothing behind', async () => {
+  it('refuses an archive that is not OpenClaw data, leaving nothing behind, and leaves out links out of one', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'bad-archives-'));
     try {
       const pack = (build: (dir: string) => void): Buffer => {
@@ -155,10 +155,10 @@ describe('backups on the local runtime', () => {
       const cases: [string, Buffer, string | undefined, number, RegExp][] = [
         ['not gzip', Buffer.from('plain text, not an archive'), undefined, 400, /tar could not read it/],
         ['no openclaw.json', pack((d) => writeFileSync(path.join(d, 'notes.txt'), 'x')), undefined, 400, /no openclaw\.json/],
-        ['a link out of it', pack((d) => {
+        ['a named pipe', pack((d) => {
           writeFileSync(path.join(d, 'openclaw.json'), '{}');
-          symlinkSync('/etc/hostname', path.join(d, 'hostname'));
-        }), undefined, 400, /hostname links outside the archive/],
+          execFileSync('mkfifo', [path.join(d, 'pipe')]);
+        }), undefined, 400, /pipe is not a regular file, a directory or a symlink/],
         ['sent as JSON', Buffer.from('{}'), 'application/json', 415, /application\/gzip/],
       ];
       for (const [name, body, type, status, message] of cases) {
@@ -168,6 +168,17 @@ describe('backups on the local runtime', () => {
       }
       expect(await list('frank')).toEqual([]);
       expect(readdirSync(path.join(root, 'instances', '.backups', 'frank'))).toEqual([]);
+
+      // A link out of the archive (Chromium leaves its profile locks as such links) is left out.
+      const linked = await upload('frank', pack((d) => {
+        writeFileSync(path.join(d, 'openclaw.json'), '{}');
+        symlinkSync('/etc/hostname', path.join(d, 'SingletonLock'));
+        symlinkSync('openclaw.json', path.join(d, 'config-link'));
+      }));
+      expect(linked.status, linked.text).toBe(201);
+      const { location } = linked.body as BackupRecord;
+      expect(readdirSync(location).sort()).toEqual(['config-link', 'openclaw.json']);
+      expect((await api('DELETE', `/api/instances/frank/backups/${(linked.body as BackupRecord).id}`)).status).toBe(200);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

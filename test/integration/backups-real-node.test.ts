@@ -3,14 +3,18 @@
 // (scripts/lib/csi.sh). Data written through her gateway is backed up as a VolumeSnapshot with the
 // instance stopped for it, changed, and restored by recreating her claim from the snapshot through
 // the chart; carol is created from the backup and reads it; retention and delete remove the
-// VolumeSnapshots. One gateway at a time: each costs 1-2 GB and the machine's two cores are shared.
+// VolumeSnapshots; a backup is exported through a transfer pod, taken through the local runtime's
+// store and imported again for dave, who starts with it. One gateway at a time: each costs 1-2 GB and the machine's two cores are shared.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import type { Instance } from '../../manager/src/runtime/instance-runtime.js';
-import { helmPlugins, startHelmManager, type HelmManager } from '../support/helm-manager.js';
+import { LocalBackups } from '../../manager/src/runtime/local/local-backups.js';
+import { HELM_MANAGER_KEY, helmPlugins, startHelmManager, type HelmManager } from '../support/helm-manager.js';
 import type { PluginHome } from '../support/helm.js';
 import { deleteNamespace, kubectl, kubectlRun, waitFor } from '../support/kube.js';
 import { waitRunning } from '../support/manager-process.js';
@@ -90,7 +94,7 @@ describe('backups on the real node with a CSI driver', () => {
 
   afterAll(async () => {
     if (manager) {
-      for (const userId of ['alice', 'carol']) await api('DELETE', `/api/instances/${userId}?preservePvc=false`).catch(() => undefined);
+      for (const userId of ['alice', 'carol', 'dave']) await api('DELETE', `/api/instances/${userId}?preservePvc=false`).catch(() => undefined);
       for (const record of [...await list('alice').catch(() => []), ...await list('carol').catch(() => [])]) {
         await api('DELETE', `/api/instances/${record.userId}/backups/${record.id}`).catch(() => undefined);
       }
@@ -168,10 +172,46 @@ describe('backups on the real node with a CSI driver', () => {
     expect((await api('GET', `/api/instances/alice/backups/${online.id}`)).status).toBe(404);
   }, 300_000);
 
-  it('answers a clear 501 for an export on Kubernetes, which cannot stream a copy yet', async () => {
+  it('exports a backup through a transfer pod, moves it through the local runtime and back, and dave starts with it', async () => {
     const [kept] = await list('alice');
-    const res = await api('GET', `/api/instances/alice/backups/${kept?.id}/export`);
-    expect(res.status, res.text).toBe(501);
-    expect(res.body).toMatchObject({ code: 'NOT_AVAILABLE_ON_THIS_RUNTIME' });
-  });
+    const exported = await fetch(`${manager.http.url}/api/instances/alice/backups/${kept?.id}/export`, { headers: { Authorization: `Bearer ${HELM_MANAGER_KEY}` } });
+    expect(exported.status).toBe(200);
+    const fromCluster = Buffer.from(await exported.arrayBuffer());
+    expect(execFileSync('tar', ['--list', '--gzip'], { input: fromCluster, encoding: 'utf8' }).split('\n')).toContain('./openclaw.json');
+
+    // Into a manager on the local runtime's store and out of it again: the archive is the same format.
+    const local = new LocalBackups({
+      dataDir: path.join(work, 'local'), env: { PATH: process.env.PATH ?? '' }, stateDir: (u) => path.join(work, 'local', u, 'state'),
+      whileStopped: () => Promise.reject(new Error('not used')),
+    });
+    const copied = await local.importArchive('dave', '0123456789ab', Readable.from([fromCluster]), 1024 ** 3);
+    expect(copied.sizeBytes).toBeGreaterThan(0);
+    const record = { ...kept, userId: 'dave', id: '0123456789ab', location: copied.location } as BackupRecord;
+    const fromLocal = Buffer.concat(await Readable.from(await local.exportArchive(record)).toArray() as Buffer[]);
+
+    const imported = await manager.http.request('POST', '/api/instances/dave/backups/import', {
+      key: HELM_MANAGER_KEY, body: fromLocal, headers: { 'Content-Type': 'application/gzip' },
+    });
+    expect(imported.status, imported.text).toBe(201);
+    const daves = imported.body as BackupRecord;
+    expect(daves).toMatchObject({ userId: 'dave', state: 'ready', reason: 'imported', location: `dave-openclaw-backup-${daves.id}` });
+    expect(await kubectl(['get', 'volumesnapshot', daves.location, '-n', namespace, '-o', 'jsonpath={.status.readyToUse}'])).toBe('true');
+    // The transfers left nothing behind.
+    await waitFor('the transfer pods and claims gone', async () => ((await kubectl(['get', 'pods,pvc', '-n', namespace, '-l', 'openclaw.ai/transfer-of', '-o', 'name'])) === '' ? true : undefined), 120_000);
+
+    const bad = await manager.http.request('POST', '/api/instances/dave/backups/import', {
+      key: HELM_MANAGER_KEY, body: Buffer.from('not an archive'), headers: { 'Content-Type': 'application/gzip' },
+    });
+    expect(bad.status, bad.text).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'INVALID_ARCHIVE' });
+
+    const created = await api('POST', '/api/instances', { userId: 'dave', fromBackup: { userId: 'dave', backupId: daves.id } });
+    expect([201, 202], created.text).toContain(created.status);
+    await waitRunning(api, 'dave', START_MS);
+    // The backup kept is the one the restore took first: the data alice had then.
+    expect(kept?.reason).toBe(`before restoring ${first.id}`);
+    expect(await readData('dave')).toEqual({ note: '# alice, changed since\n', whatsapp: false });
+    expect((await api('DELETE', '/api/instances/dave?preservePvc=false')).status).toBe(200);
+    await api('DELETE', `/api/instances/dave/backups/${daves.id}`);
+  }, START_MS * 2);
 });

@@ -206,7 +206,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
     kubeConfig.loadFromFile(inject('kubeconfig'));
     const manager = new SnapshotBackups({
       kubeConfig, namespace, logger: createLogger('warn'), snapshotClass: undefined, timeoutMs: 1_000,
-      restoreClaim: () => Promise.reject(new Error('not used')),
+      restoreClaim: () => Promise.reject(new Error('not used')), transferSource: () => undefined,
     });
     expect(await manager.strayCopies()).toEqual([]);
     expect(await snapshotNames()).toEqual([backup, safety].sort());

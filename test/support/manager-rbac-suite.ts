@@ -107,6 +107,8 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       ['create', 'volumesnapshots.snapshot.storage.k8s.io'], ['get', 'volumesnapshots.snapshot.storage.k8s.io'],
       ['list', 'volumesnapshots.snapshot.storage.k8s.io'], ['delete', 'volumesnapshots.snapshot.storage.k8s.io'],
       ['create', 'configmaps'], ['patch', 'configmaps'], ['list', 'configmaps'],
+      // Exports and imports: a transfer pod and its claim.
+      ['create', 'pods'], ['delete', 'pods'], ['create', 'persistentvolumeclaims'], ['delete', 'persistentvolumeclaims'],
     ])('may %s %s in its namespace', async (verb, resource) => {
       expect(await canI(verb, resource, '-n', namespace)).toBe('yes');
     });
@@ -115,6 +117,8 @@ export function describeManagerRbac(title: string, connect: () => Promise<RbacCa
       // kubectl reads "pods/exec" as a pod named exec: name the subresource explicitly.
       ['create', 'pods', '--subresource=exec', '-n', namespace],
       ['create', 'pods', '--subresource=portforward', '-n', namespace],
+      ['patch', 'pods', '-n', namespace],
+      ['create', 'pods', '-n', 'default'],
       ['get', 'secrets', '-n', 'kube-system'],
       ['list', 'secrets', '-n', 'default'],
       ['create', 'namespaces'],

@@ -36,10 +36,3 @@ export class RestoreUndoFailed extends HttpError {
     });
   }
 }
-
-/** This runtime cannot stream a backup's copy in or out yet. */
-export class ArchivesNotAvailable extends HttpError {
-  constructor() {
-    super(501, 'Exporting and importing backups is not available on this runtime yet (the local runtime has it)', { code: 'NOT_AVAILABLE_ON_THIS_RUNTIME' });
-  }
-}

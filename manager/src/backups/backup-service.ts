@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { BackupStore } from '../runtime/backup-store.js';
 import type { Instance, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { BackupFailed, InstanceNotFound } from '../runtime/runtime-errors.js';
-import { ArchivesNotAvailable, BackupInProgress, BackupNotFound, BackupNotReady, RestoreFailed, RestoreUndoFailed } from './backup-errors.js';
+import { BackupInProgress, BackupNotFound, BackupNotReady, RestoreFailed, RestoreUndoFailed } from './backup-errors.js';
 import { backupsToPrune } from './backup-retention.js';
 
 export interface BackupServiceOptions {
@@ -88,9 +88,7 @@ export class BackupService {
 
   /** A ready backup's data as a tar.gz of the state directory's contents. */
   async exportArchive(userId: string, id: string): Promise<NodeJS.ReadableStream> {
-    const { store } = this.options;
-    if (!store.exportArchive) throw new ArchivesNotAvailable();
-    return store.exportArchive(ready(await this.get(userId, id)));
+    return this.options.store.exportArchive(ready(await this.get(userId, id)));
   }
 
   /**
@@ -100,7 +98,6 @@ export class BackupService {
    */
   async importArchive(userId: string, archive: NodeJS.ReadableStream): Promise<BackupRecord> {
     const { store } = this.options;
-    if (!store.importArchive) throw new ArchivesNotAvailable();
     const release = this.claim(userId, 'an import');
     try {
       const record: BackupRecord = {
@@ -186,6 +183,8 @@ export class BackupService {
         if (instance?.phase === 'Stopped') await this.options.lifecycle.start(record.userId);
       }
     }
+    const swept = (await store.sweep?.()) ?? 0;
+    if (swept > 0) logger.warn({ transfers: swept }, 'removed the transfers an earlier manager left');
     const recorded = new Set((await store.allRecords()).map((r) => `${r.userId}/${r.id}`));
     for (const stray of await store.strayCopies()) {
       if (recorded.has(`${stray.userId}/${stray.id}`)) continue;

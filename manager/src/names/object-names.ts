@@ -18,6 +18,13 @@ export const NOVNC_PORT = 6080;
 export const USER_LABEL = 'openclaw.ai/user';
 /** On a backup's VolumeSnapshot: the backup's id. */
 export const BACKUP_LABEL = 'openclaw.ai/backup';
+/** On a transfer pod and its claim (runtime/helm/volume-transfer.ts): whose backup moves. */
+export const TRANSFER_LABEL = 'openclaw.ai/transfer-of';
+/**
+ * The pod and claim of one transfer of a user's backup in or out of the cluster.
+ * @example transferName('alice', '0a1b2c3d') // 'alice-openclaw-transfer-0a1b2c3d'
+ */
+export const transferName = (userId: string, nonce: string): string => `${objectName(userId)}-transfer-${nonce}`;
 /** Labels of a user's backup records and copies (a copy adds BACKUP_LABEL). */
 export const backupLabels = (userId: string): Record<string, string> => ({
   [USER_LABEL]: userId,
@@ -25,7 +32,7 @@ export const backupLabels = (userId: string): Record<string, string> => ({
   'app.kubernetes.io/managed-by': 'openclaw-manager',
 });
 /** Label selector of every user's backup records and copies. */
-export const BACKUPS_SELECTOR = `${USER_LABEL},app.kubernetes.io/component=backups`;
+export const BACKUPS_SELECTOR = `${USER_LABEL},app.kubernetes.io/component=backups,app.kubernetes.io/managed-by=openclaw-manager`;
 /**
  * Label selector of a user's gateway pods (every user's without `userId`), leaving out the chart's
  * `helm test` pod, which carries the user label too (component "test").

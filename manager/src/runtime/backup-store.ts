@@ -31,14 +31,15 @@ export interface BackupStore {
   restore(userId: string, backup: BackupRecord): Promise<void>;
   /**
    * The copy of a ready backup as a tar.gz of the state directory's contents (the portable form).
-   * Absent where the runtime cannot stream a copy yet (Kubernetes).
    */
-  exportArchive?(backup: BackupRecord): Promise<NodeJS.ReadableStream>;
+  exportArchive(backup: BackupRecord): Promise<NodeJS.ReadableStream>;
   /**
    * Makes the copy of backup `id` of `userId` from such a tar.gz, reading at most `maxBytes`.
    * InvalidArchive when it is not one; nothing of it is left on any failure.
    */
-  importArchive?(userId: string, id: string, archive: NodeJS.ReadableStream, maxBytes: number): Promise<CapturedCopy>;
+  importArchive(userId: string, id: string, archive: NodeJS.ReadableStream, maxBytes: number): Promise<CapturedCopy>;
+  /** Removes what an interrupted export or import left (Kubernetes: its pod and claim); how many. */
+  sweep?(): Promise<number>;
   /** Copies no record names (a manager stopped between copy and record); removed when settling. */
   strayCopies(): Promise<{ userId: string; id: string }[]>;
 }

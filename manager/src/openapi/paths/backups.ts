@@ -66,13 +66,14 @@ export const backupPaths: JsonObject = {
     get: {
       operationId: 'exportBackup',
       summary: 'A ready backup\'s data in its portable form: a tar.gz of the OpenClaw state directory\'s contents (openclaw.json at its top)',
-      description: 'Streamed; import it on any manager, either runtime, with POST /api/instances/{userId}/backups/import.',
+      description:
+        'Streamed; import it on any manager, either runtime, with POST /api/instances/{userId}/backups/import. On Kubernetes a short-lived ' +
+        'pod mounts a volume made from the VolumeSnapshot and serves it to the manager.',
       responses: {
         '200': { description: 'The archive', content: { 'application/gzip': { schema: { type: 'string', contentEncoding: 'binary' } } } },
         '400': errorResponse('Invalid userId or backupId'),
         '404': errorResponse('No such backup'),
         '409': errorResponse('The backup is not ready'),
-        '501': errorResponse('Not available on this runtime yet (Kubernetes)'),
         '502': errorResponse('Its copy cannot be read'),
         ...COMMON_ERRORS,
       },
@@ -85,7 +86,7 @@ export const backupPaths: JsonObject = {
       summary: 'Make a ready backup of the user from an exported archive; then restore it, or create the user from it (fromBackup)',
       description:
         'The body is the archive itself, streamed, up to OPENCLAW_BACKUP_IMPORT_MAX_BYTES. It must hold regular files, directories and ' +
-        'symlinks that stay inside it, with openclaw.json at its top. The user needs no instance.',
+        'symlinks (those that point out of it are left out), with openclaw.json at its top. The user needs no instance.',
       requestBody: { required: true, content: { 'application/gzip': { schema: { type: 'string', contentEncoding: 'binary' } } } },
       responses: {
         '201': jsonResponse('Imported; the Location header names its record', ref('Backup')),
@@ -93,7 +94,6 @@ export const backupPaths: JsonObject = {
         '409': errorResponse('A backup, restore or import of this user is in progress'),
         '413': errorResponse('Larger than OPENCLAW_BACKUP_IMPORT_MAX_BYTES'),
         '415': errorResponse('Not sent as application/gzip'),
-        '501': errorResponse('Not available on this runtime yet (Kubernetes)'),
         '502': errorResponse('Storing it failed (a failed record is kept)'),
         '503': errorResponse('The runtime (cluster) is unreachable'),
         ...COMMON_ERRORS,

@@ -30,6 +30,7 @@ import { postRendererFlags, renderValues } from './render-values.js';
 import { restoredClaimState } from './restored-claim.js';
 import { rolloutState, type RolloutState } from './rollout-status.js';
 import { SnapshotBackups } from './snapshot-backups.js';
+import type { TransferSource } from './volume-transfer.js';
 import { WatchCache } from './watch-cache.js';
 
 export interface HelmRuntimeOptions {
@@ -51,6 +52,8 @@ const TOKEN_TTL_MS = 60_000;
 const APPLY_SEEN_MS = 30_000;
 /** The pod's termination grace (30 s) and the kubelet's own time, with room to spare. */
 const POD_GONE_MS = 120_000;
+// The chart's persistence.size default, for a transfer when no claim says otherwise.
+const DEFAULT_CLAIM_SIZE = '10Gi';
 // Revisions shown (helm keeps 10 by default, --history-max).
 const REVISIONS_SHOWN = 10;
 // How often a restored claim's events are read while it has no volume yet.
@@ -85,6 +88,7 @@ export class HelmRuntime implements InstanceRuntime {
       snapshotClass: options.config.backupSnapshotClass,
       timeoutMs: options.config.backupTimeoutMs,
       restoreClaim: (userId, snapshot, backupId) => this.restoreClaim(userId, snapshot, backupId),
+      transferSource: (userId) => this.transferSource(userId),
     });
   }
 
@@ -298,6 +302,19 @@ export class HelmRuntime implements InstanceRuntime {
       }
       return this.described(userId);
     });
+  }
+
+  /**
+   * What a transfer pod is shaped after: the user's own Deployment, else any instance's (a user who
+   * has none yet may import), with the storage class and size of that instance's data claim.
+   */
+  private transferSource(userId: string): TransferSource | undefined {
+    const deployment = this.cache.deployment(userId) ?? this.cache.deployments()[0];
+    const podSpec = deployment?.spec?.template.spec;
+    const owner = deployment?.metadata?.labels?.[USER_LABEL];
+    if (!podSpec || owner === undefined) return undefined;
+    const claim = this.cache.pvc(owner);
+    return { podSpec, storageClass: claim?.spec?.storageClassName, size: claim?.spec?.resources?.requests?.storage ?? DEFAULT_CLAIM_SIZE };
   }
 
   /**

@@ -16,6 +16,7 @@ import { BackupFailed, RuntimeUnavailable } from '../runtime-errors.js';
 import { isBackupId } from '../../names/backup-id.js';
 import { parseRecords, recordJson, recordKey } from './backup-records.js';
 import { quantityBytes } from './quantity-bytes.js';
+import { VolumeTransfer, type TransferSource } from './volume-transfer.js';
 
 const GROUP = 'snapshot.storage.k8s.io';
 const VERSION = 'v1';
@@ -53,15 +54,19 @@ export interface SnapshotBackupsOptions {
   readonly restoreClaim: (userId: string, snapshot: string, backupId: string) => Promise<void>;
   /** Pause between readiness checks of a copy (default 500 ms). */
   readonly pollMs?: number;
+  /** What a transfer pod for the user's backups is shaped after; undefined when no instance runs here to copy. */
+  readonly transferSource: (userId: string) => TransferSource | undefined;
 }
 
 export class SnapshotBackups implements BackupStore {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
+  private readonly transfer: VolumeTransfer;
 
   constructor(private readonly options: SnapshotBackupsOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.transfer = new VolumeTransfer({ core: this.core, namespace: options.namespace, logger: options.logger, timeoutMs: options.timeoutMs });
   }
 
   async records(userId: string): Promise<BackupRecord[]> {
@@ -112,8 +117,42 @@ export class SnapshotBackups implements BackupStore {
   }
 
   async capture(userId: string, id: string): Promise<CapturedCopy> {
-    const name = backupSnapshotName(userId, checkedId(id));
     await this.requireClaim(userId);
+    return this.snapshotClaim(userId, id, dataClaimName(userId));
+  }
+
+  async exportArchive(backup: BackupRecord): Promise<NodeJS.ReadableStream> {
+    await this.requireRestorable(backup);
+    return this.transfer.exportSnapshot(backup.userId, backup.location, this.sourceFor(backup.userId));
+  }
+
+  async importArchive(userId: string, id: string, archive: NodeJS.ReadableStream, maxBytes: number): Promise<CapturedCopy> {
+    const claim = await this.transfer.importArchive(userId, archive, maxBytes, this.sourceFor(userId));
+    try {
+      return await this.snapshotClaim(userId, id, claim);
+    } finally {
+      await this.transfer.close(claim);
+    }
+  }
+
+  /** Removes the transfer pods and claims a stopped manager left. */
+  async sweep(): Promise<number> {
+    try {
+      return await this.transfer.sweep();
+    } catch (err) {
+      throw failure(err, 'Cannot list the transfer pods');
+    }
+  }
+
+  private sourceFor(userId: string): TransferSource {
+    const source = this.options.transferSource(userId);
+    if (!source) throw new BackupFailed(`A transfer needs an instance in namespace ${this.options.namespace} to shape its pod after (its image and node); there is none`);
+    return source;
+  }
+
+  /** Makes VolumeSnapshot `id` of `userId` of the claim `claim` and waits until it is ready. */
+  private async snapshotClaim(userId: string, id: string, claim: string): Promise<CapturedCopy> {
+    const name = backupSnapshotName(userId, checkedId(id));
     const { namespace, snapshotClass } = this.options;
     const body = {
       apiVersion: `${GROUP}/${VERSION}`,
@@ -121,7 +160,7 @@ export class SnapshotBackups implements BackupStore {
       metadata: { name, namespace, labels: { ...backupLabels(userId), [BACKUP_LABEL]: id } },
       spec: {
         ...(snapshotClass === undefined ? {} : { volumeSnapshotClassName: snapshotClass }),
-        source: { persistentVolumeClaimName: dataClaimName(userId) },
+        source: { persistentVolumeClaimName: claim },
       },
     };
     try {

@@ -1,11 +1,11 @@
 // The portable form of a user's data: a tar.gz of the OpenClaw state directory's contents
 // (openclaw.json at its root), the same whichever runtime wrote it. Read and written with the
 // system's tar; an archive from outside is checked before it is used: regular files, directories
-// and symlinks that stay inside it only, and an openclaw.json at the top.
-import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
+// and symlinks only (those that point out of it are left out), and an openclaw.json at the top.
+import { lstat, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
 import { streamCommand } from '../../process/spawn.js';
+import { ByteLimit } from '../archive-limit.js';
 import { InvalidArchive } from '../runtime-errors.js';
 
 /** The directory's contents as a tar.gz stream, owners as numbers (they mean nothing elsewhere). */
@@ -44,27 +44,11 @@ async function checkTree(root: string): Promise<void> {
     const info = await lstat(file);
     if (info.isSymbolicLink()) {
       const target = path.resolve(path.dirname(file), await readlink(file));
-      if (target !== top && !target.startsWith(`${top}${path.sep}`) && !target.startsWith(`${root}${path.sep}`)) {
-        throw new InvalidArchive(`${entry} links outside the archive`);
-      }
+      // Nothing is read through a link out of the data; Chromium's profile locks are such links.
+      if (target !== top && !target.startsWith(`${top}${path.sep}`) && !target.startsWith(`${root}${path.sep}`)) await rm(file);
     } else if (!info.isFile() && !info.isDirectory()) {
       throw new InvalidArchive(`${entry} is not a regular file, a directory or a symlink`);
     }
-  }
-}
-
-/** Passes bytes through until more than `maxBytes` came, then fails. */
-class ByteLimit extends Transform {
-  private seen = 0;
-
-  constructor(private readonly maxBytes: number) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.seen += chunk.length;
-    if (this.seen > this.maxBytes) callback(new InvalidArchive(`it is larger than ${this.maxBytes} bytes (OPENCLAW_BACKUP_IMPORT_MAX_BYTES)`, 413));
-    else callback(null, chunk);
   }
 }
 
