@@ -2,7 +2,7 @@
 // file with agents.files.set, a setting with config.patch) is backed up with the instance stopped
 // for the copy, changed, and restored; a clone of the backup starts another user with it; retention
 // keeps the newest N; a copy that cannot be made fails with the reason and leaves the instance
-// running; a manager killed half-way through a backup is settled by the next one.
+// running; a manager killed half-way through a backup or a restore is settled by the next one.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -273,6 +273,33 @@ describe('backups on the local runtime', () => {
       await next.stop();
     }
     manager = await startLocalManager(config);
+    await waitRunning(manager.http, KEY, 'alice');
+    expect(await readData('alice')).toEqual({ note: '# alice, before the backup\n', color: '#111111' });
+  }, 400_000);
+
+  it('a manager killed in the middle of a restore: the next one leaves alice running on whole data, and the restore then works', async () => {
+    const target = await backUp('alice');
+    expect(target.state).toBe('ready');
+    await writeData('alice', '# alice, after the target backup\n', '#333333');
+    await stopLocalManager(manager);
+    const env = { ...localRuntimeEnv(config.localDataDir, KEY), OPENCLAW_BACKUPS_KEEP: String(KEEP) };
+    const doomed = await startManagerProcess({ env });
+    const gatewayPid = Number(readFileSync(path.join(config.localDataDir, 'alice', 'state', 'run', 'gateway.pid'), 'utf8').trim());
+    const answer = doomed.api('POST', '/api/instances/alice/restore', { backupId: target.id }).catch((err: unknown) => err);
+    // Killed once the restore has stopped alice: during its safety backup, or while the data is replaced.
+    await waitFor('alice stopped for the restore', async () => (alive(gatewayPid) ? undefined : true), 60_000);
+    await doomed.crash('process');
+    await answer;
+
+    manager = await startLocalManager(config);
+    await waitRunning(manager.http, KEY, 'alice');
+    expect(existsSync(path.join(config.localDataDir, '.backups', 'alice', 'restore.json'))).toBe(false);
+    expect([
+      { note: '# alice, after the target backup\n', color: '#333333' },
+      { note: '# alice, before the backup\n', color: '#111111' },
+    ]).toContainEqual(await readData('alice'));
+    const again = await api('POST', '/api/instances/alice/restore', { backupId: target.id });
+    expect(again.status, again.text).toBe(200);
     await waitRunning(manager.http, KEY, 'alice');
     expect(await readData('alice')).toEqual({ note: '# alice, before the backup\n', color: '#111111' });
   }, 400_000);

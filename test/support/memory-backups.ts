@@ -2,11 +2,12 @@
 // our own interface for the HTTP layer's unit tests; the real stores are tested on their runtimes.
 import { Readable } from 'node:stream';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
-import type { BackupStore, CapturedCopy } from '../../manager/src/runtime/backup-store.js';
+import type { BackupStore, CapturedCopy, RestoreIntent } from '../../manager/src/runtime/backup-store.js';
 
 export class MemoryBackups implements BackupStore {
   readonly saved = new Map<string, BackupRecord>();
   readonly restores: { userId: string; backupId: string }[] = [];
+  readonly intents = new Map<string, RestoreIntent>();
   /** Replaces a successful copy when a test needs a slow or failing one. */
   captureHook: ((userId: string, id: string) => Promise<void>) | undefined;
   /** Replaces a successful restore when a test needs a failing one. */
@@ -46,6 +47,18 @@ export class MemoryBackups implements BackupStore {
     let sizeBytes = 0;
     for await (const chunk of archive) sizeBytes += (chunk as Buffer).length;
     return { location: `memory/${userId}/${id}`, sizeBytes };
+  }
+
+  async restoreIntents(): Promise<RestoreIntent[]> {
+    return [...this.intents.values()];
+  }
+
+  async saveRestoreIntent(intent: RestoreIntent): Promise<void> {
+    this.intents.set(intent.userId, intent);
+  }
+
+  async clearRestoreIntent(userId: string): Promise<void> {
+    this.intents.delete(userId);
   }
 
   async strayCopies(): Promise<{ userId: string; id: string }[]> {

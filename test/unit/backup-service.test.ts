@@ -99,6 +99,7 @@ describe('BackupService', () => {
     const instance = await service.restore('alice', first.id);
     expect(instance).toMatchObject({ phase: 'Running', ready: true });
     expect(runtime.backups.restores).toEqual([{ userId: 'alice', backupId: first.id }]);
+    expect(await runtime.backups.restoreIntents()).toEqual([]);
     const [safety] = await service.list('alice');
     expect(safety).toMatchObject({ state: 'ready', reason: `before restoring ${first.id}`, offlineSeconds: 0 });
   });
@@ -160,5 +161,45 @@ describe('BackupService', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push((await backUp(service, 'alice', 'online')).id);
     expect((await service.list('alice')).map((r) => r.id)).toEqual([ids[2], ids[1]]);
+  });
+});
+
+describe('BackupService settling an interrupted restore', () => {
+  it('puts back the data from the safety backup, clears the intent and starts the instance that ran', async () => {
+    const { runtime, service } = setUp();
+    await runtime.create({ userId: 'alice', secrets: {} });
+    const safety = { ...record('0123456789ab', 'ready', 1), location: 'memory/alice/0123456789ab' };
+    await runtime.backups.save(safety);
+    await runtime.stopInstance('alice');
+    await runtime.backups.saveRestoreIntent({ userId: 'alice', backupId: 'ba9876543210', safetyId: safety.id, wasRunning: true, restored: false });
+    await service.settle();
+    expect(runtime.backups.restores).toEqual([{ userId: 'alice', backupId: safety.id }]);
+    expect(await runtime.backups.restoreIntents()).toEqual([]);
+    expect((await runtime.get('alice')).phase).toBe('Running');
+  });
+
+  it('keeps the intent for the next start when putting the data back fails, and leaves the instance stopped', async () => {
+    const { runtime, service } = setUp();
+    await runtime.create({ userId: 'alice', secrets: {} });
+    await runtime.backups.save({ ...record('0123456789ab', 'ready', 1) });
+    await runtime.stopInstance('alice');
+    await runtime.backups.saveRestoreIntent({ userId: 'alice', backupId: 'ba9876543210', safetyId: '0123456789ab', wasRunning: true, restored: false });
+    runtime.backups.restoreHook = async () => {
+      throw new BackupFailed('the API server did not answer');
+    };
+    await service.settle();
+    expect(await runtime.backups.restoreIntents()).toHaveLength(1);
+    expect((await runtime.get('alice')).phase).toBe('Stopped');
+  });
+
+  it('only starts the instance when the data was in place already', async () => {
+    const { runtime, service } = setUp();
+    await runtime.create({ userId: 'alice', secrets: {} });
+    await runtime.stopInstance('alice');
+    await runtime.backups.saveRestoreIntent({ userId: 'alice', backupId: 'ba9876543210', safetyId: '0123456789ab', wasRunning: true, restored: true });
+    await service.settle();
+    expect(runtime.backups.restores).toEqual([]);
+    expect(await runtime.backups.restoreIntents()).toEqual([]);
+    expect((await runtime.get('alice')).phase).toBe('Running');
   });
 });

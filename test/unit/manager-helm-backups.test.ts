@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import { BACKUPS_SELECTOR, backupLabels, backupRecordsName, backupSnapshotName } from '../../manager/src/names/object-names.js';
 import { isBackupId } from '../../manager/src/names/backup-id.js';
-import { parseRecords, recordJson, recordKey } from '../../manager/src/runtime/helm/backup-records.js';
+import { INTENT_KEY, parseIntent, parseRecords, recordJson, recordKey } from '../../manager/src/runtime/helm/backup-records.js';
 import { claimAccepts, revisionRestoreFrom } from '../../manager/src/runtime/helm/claim-source.js';
 import { quantityBytes } from '../../manager/src/runtime/helm/quantity-bytes.js';
 import { restoredClaimState } from '../../manager/src/runtime/helm/restored-claim.js';
@@ -24,7 +24,7 @@ describe('backup object names', () => {
 
   it('labels records and copies so that one selector finds every user\'s, and never a Helm object', () => {
     expect(backupLabels('alice')).toEqual({ 'openclaw.ai/user': 'alice', 'app.kubernetes.io/component': 'backups', 'app.kubernetes.io/managed-by': 'openclaw-manager' });
-    expect(BACKUPS_SELECTOR).toBe('openclaw.ai/user,app.kubernetes.io/component=backups');
+    expect(BACKUPS_SELECTOR).toBe('openclaw.ai/user,app.kubernetes.io/component=backups,app.kubernetes.io/managed-by=openclaw-manager');
   });
 });
 
@@ -75,6 +75,16 @@ describe('backup records in a ConfigMap', () => {
     const twin = { ...record, id: 'ffffffffffff' };
     const data = Object.fromEntries([older, record, twin].map((r) => [recordKey(r.id), recordJson(r)]));
     expect(parseRecords(data, 'alice').records.map((r) => r.id)).toEqual(['ffffffffffff', '0123456789ab', '000000000001']);
+  });
+
+  it('keeps the restore under way beside the records, not as one', () => {
+    const intent = { userId: 'alice', backupId: '0123456789ab', safetyId: 'ba9876543210', wasRunning: true, restored: false };
+    const data = { [recordKey(record.id)]: recordJson(record), [INTENT_KEY]: JSON.stringify(intent) };
+    expect(parseRecords(data, 'alice')).toEqual({ records: [record], invalid: [] });
+    expect(parseIntent(data[INTENT_KEY], 'alice')).toEqual(intent);
+    expect(parseIntent(JSON.stringify({ ...intent, safetyId: '../x' }), 'alice')).toBeUndefined();
+    expect(parseIntent('{', 'alice')).toBeUndefined();
+    expect(parseIntent(undefined, 'alice')).toBeUndefined();
   });
 
   it('has no records without data', () => {

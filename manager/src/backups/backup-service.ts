@@ -10,7 +10,7 @@ import type { BackupConsistency, BackupRecord } from '../contracts/backup.js';
 import { HttpError, publicMessage } from '../errors/http-error.js';
 import type { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
 import type { Logger } from '../logger.js';
-import type { BackupStore } from '../runtime/backup-store.js';
+import type { BackupStore, RestoreIntent } from '../runtime/backup-store.js';
 import type { Instance, InstanceRuntime } from '../runtime/instance-runtime.js';
 import { BackupFailed, InstanceNotFound } from '../runtime/runtime-errors.js';
 import { BackupInProgress, BackupNotFound, BackupNotReady, RestoreFailed, RestoreUndoFailed } from './backup-errors.js';
@@ -144,13 +144,18 @@ export class BackupService {
     try {
       const safety = await this.copy(instance, await this.begin(instance, 'stopped', `before restoring ${id}`), { keepStopped: true });
       if (safety.state !== 'ready') throw new RestoreFailed(userId, id, `the copy of the current data failed: ${safety.error ?? 'unknown'}`);
+      const { store } = this.options;
+      const intent = { userId, backupId: id, safetyId: safety.id, wasRunning: instance.phase !== 'Stopped', restored: false };
+      await store.saveRestoreIntent(intent);
       try {
-        await this.options.store.restore(userId, backup);
+        await store.restore(userId, backup);
+        await store.saveRestoreIntent({ ...intent, restored: true });
       } catch (err) {
         const why = publicMessage(err);
         this.options.logger.error({ err, userId, backupId: id }, 'restore failed; putting the data back');
         try {
-          await this.options.store.restore(userId, safety);
+          await store.restore(userId, safety);
+          await store.clearRestoreIntent(userId);
         } catch (undoErr) {
           this.options.logger.error({ err: undoErr, userId, backupId: safety.id }, 'putting the data back failed');
           throw new RestoreUndoFailed(userId, id, why, safety.id, publicMessage(undoErr), { cause: undoErr });
@@ -160,19 +165,23 @@ export class BackupService {
         throw new RestoreFailed(userId, id, why, { cause: err });
       }
       this.options.logger.info({ userId, backupId: id, safetyBackupId: safety.id }, 'backup restored');
-      return instance.phase === 'Stopped' ? await this.options.runtime.get(userId) : await this.startAgain(userId);
+      const after = instance.phase === 'Stopped' ? await this.options.runtime.get(userId) : await this.startAgain(userId);
+      await store.clearRestoreIntent(userId);
+      return after;
     } finally {
       release();
     }
   }
 
   /**
-   * Settles what a manager that stopped half-way left: pending records fail as interrupted (their
-   * copy removed, their instance started again if the backup stopped it) and copies without a
-   * record are removed. Run once before the API serves.
+   * Settles what a manager that stopped half-way left: an interrupted restore puts the data back from
+   * its safety backup, pending records fail as interrupted (their copy removed, their instance
+   * started again if the backup stopped it) and copies without a record are removed. Run once
+   * before the API serves.
    */
   async settle(): Promise<void> {
     const { store, logger } = this.options;
+    for (const intent of await store.restoreIntents()) await this.undoRestore(intent);
     for (const record of await store.allRecords()) {
       if (record.state !== 'pending' || this.running.has(record.id)) continue;
       logger.warn({ userId: record.userId, backupId: record.id }, 'settling a backup an earlier manager left pending');
@@ -191,6 +200,29 @@ export class BackupService {
       logger.warn({ userId: stray.userId, backupId: stray.id }, 'removing a backup copy no record names');
       await store.remove(stray.userId, stray.id);
     }
+  }
+
+  /** Finishes an interrupted restore: the data put back as it was unless it was in place, the instance running if it ran. */
+  private async undoRestore(intent: RestoreIntent): Promise<void> {
+    const { store, logger, lifecycle } = this.options;
+    const { userId } = intent;
+    const safety = intent.restored ? undefined : (await store.records(userId)).find((r) => r.id === intent.safetyId && r.state === 'ready');
+    if (intent.restored) {
+      logger.warn({ userId, backupId: intent.backupId }, 'a restore was interrupted after the data was in place; starting the instance again');
+    } else if (!safety) {
+      logger.error({ userId, safetyBackupId: intent.safetyId }, 'the safety backup of an interrupted restore is gone; nothing to put back');
+    } else {
+      logger.warn({ userId, backupId: intent.backupId, safetyBackupId: intent.safetyId }, 'a restore was interrupted; putting the data back as it was');
+      try {
+        await store.restore(userId, safety);
+      } catch (err) {
+        // Left for the next start to try again; the safety backup still holds the data.
+        logger.error({ err, userId, safetyBackupId: safety.id }, 'putting the data back failed; restore that backup by hand');
+        return;
+      }
+    }
+    await store.clearRestoreIntent(userId);
+    if (intent.wasRunning) await lifecycle.start(userId).catch((err: unknown) => logger.error({ err, userId }, 'starting the instance again failed'));
   }
 
   private claim(userId: string, what: string): () => void {

@@ -9,6 +9,18 @@ export interface CapturedCopy {
   readonly sizeBytes: number | null;
 }
 
+/** A restore under way, written before the data is touched: a manager that stops in it leaves this. */
+export interface RestoreIntent {
+  readonly userId: string;
+  /** The backup being restored. */
+  readonly backupId: string;
+  /** The backup of the data the user had, taken first: what an interrupted restore puts back. */
+  readonly safetyId: string;
+  readonly wasRunning: boolean;
+  /** The data is the backup's now; only starting the instance again is left. */
+  readonly restored: boolean;
+}
+
 export interface BackupStore {
   /** The user's records, newest first; they outlive the user's instance. */
   records(userId: string): Promise<BackupRecord[]>;
@@ -38,6 +50,12 @@ export interface BackupStore {
    * InvalidArchive when it is not one; nothing of it is left on any failure.
    */
   importArchive(userId: string, id: string, archive: NodeJS.ReadableStream, maxBytes: number): Promise<CapturedCopy>;
+  /** Every restore under way or interrupted. */
+  restoreIntents(): Promise<RestoreIntent[]>;
+  /** Records the user's restore before it touches the data (one per user). */
+  saveRestoreIntent(intent: RestoreIntent): Promise<void>;
+  /** The user's restore is over; idempotent. */
+  clearRestoreIntent(userId: string): Promise<void>;
   /** Removes what an interrupted export or import left (Kubernetes: its pod and claim); how many. */
   sweep?(): Promise<number>;
   /** Copies no record names (a manager stopped between copy and record); removed when settling. */

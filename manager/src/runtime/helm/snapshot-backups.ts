@@ -11,10 +11,10 @@ import type { Logger } from '../../logger.js';
 import {
   BACKUP_LABEL, BACKUPS_SELECTOR, USER_LABEL, backupLabels, backupRecordsName, backupSnapshotName, dataClaimName,
 } from '../../names/object-names.js';
-import type { BackupStore, CapturedCopy } from '../backup-store.js';
+import type { BackupStore, CapturedCopy, RestoreIntent } from '../backup-store.js';
 import { BackupFailed, RuntimeUnavailable } from '../runtime-errors.js';
 import { isBackupId } from '../../names/backup-id.js';
-import { parseRecords, recordJson, recordKey } from './backup-records.js';
+import { INTENT_KEY, parseIntent, parseRecords, recordJson, recordKey } from './backup-records.js';
 import { quantityBytes } from './quantity-bytes.js';
 import { VolumeTransfer, type TransferSource } from './volume-transfer.js';
 
@@ -94,25 +94,52 @@ export class SnapshotBackups implements BackupStore {
   }
 
   async save(record: BackupRecord): Promise<void> {
-    const name = backupRecordsName(record.userId);
-    const data = { [recordKey(checkedId(record.id))]: recordJson(record) };
+    await this.saveKeys(record.userId, { [recordKey(checkedId(record.id))]: recordJson(record) }, `backup record ${record.id}`);
+  }
+
+  /** Sets keys of the user's records ConfigMap, making it when it is not there yet. */
+  private async saveKeys(userId: string, data: Readonly<Record<string, string>>, what: string): Promise<void> {
+    const name = backupRecordsName(userId);
     try {
       await this.patchRecords(name, data);
       return;
     } catch (err) {
-      if (statusOf(err) !== 404) throw failure(err, `Cannot save backup record ${record.id}`);
+      if (statusOf(err) !== 404) throw failure(err, `Cannot save ${what}`);
     }
     try {
       await this.core.createNamespacedConfigMap({
         namespace: this.options.namespace,
-        body: { metadata: { name, namespace: this.options.namespace, labels: backupLabels(record.userId) }, data },
+        body: { metadata: { name, namespace: this.options.namespace, labels: backupLabels(userId) }, data },
       });
     } catch (err) {
-      if (statusOf(err) !== 409) throw failure(err, `Cannot save backup record ${record.id}`);
-      // Another save made the ConfigMap first: add the key to it.
+      if (statusOf(err) !== 409) throw failure(err, `Cannot save ${what}`);
+      // Another save made the ConfigMap first: add the keys to it.
       await this.patchRecords(name, data).catch((again: unknown) => {
-        throw failure(again, `Cannot save backup record ${record.id}`);
+        throw failure(again, `Cannot save ${what}`);
       });
+    }
+  }
+
+  async restoreIntents(): Promise<RestoreIntent[]> {
+    const configMaps = await this.core.listNamespacedConfigMap({ namespace: this.options.namespace, labelSelector: BACKUPS_SELECTOR }).catch((err: unknown) => {
+      throw failure(err, 'Cannot list the backup records');
+    });
+    return configMaps.items.flatMap((configMap) => {
+      const userId = configMap.metadata?.labels?.[USER_LABEL];
+      const intent = userId === undefined ? undefined : parseIntent(configMap.data?.[INTENT_KEY], userId);
+      return intent ? [intent] : [];
+    });
+  }
+
+  async saveRestoreIntent(intent: RestoreIntent): Promise<void> {
+    await this.saveKeys(intent.userId, { [INTENT_KEY]: JSON.stringify(intent) }, 'the restore under way');
+  }
+
+  async clearRestoreIntent(userId: string): Promise<void> {
+    try {
+      await this.patchRecords(backupRecordsName(userId), { [INTENT_KEY]: null });
+    } catch (err) {
+      if (statusOf(err) !== 404) throw failure(err, 'Cannot clear the restore under way');
     }
   }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKUP_STATES, type BackupRecord } from '../../contracts/backup.js';
 import { isBackupId } from '../../names/backup-id.js';
 import { isValidUserId } from '../../names/user-id.js';
-import type { BackupStore, CapturedCopy } from '../backup-store.js';
+import type { BackupStore, CapturedCopy, RestoreIntent } from '../backup-store.js';
 import { BackupFailed } from '../runtime-errors.js';
 import { writePrivateFile } from './instance-record.js';
 import { packDirectory, unpackArchive } from './state-archive.js';
@@ -111,6 +111,29 @@ export class LocalBackups implements BackupStore {
     return { location: target, sizeBytes: await treeBytes(target) };
   }
 
+  async restoreIntents(): Promise<RestoreIntent[]> {
+    const intents: RestoreIntent[] = [];
+    for (const userId of (await readdir(this.root).catch(() => [] as string[])).filter(isValidUserId)) {
+      const text = await readFile(this.intentFile(userId), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      try {
+        intents.push({ ...(JSON.parse(text) as RestoreIntent), userId });
+      } catch {
+        // A half-written intent: its restore had not begun to touch the data.
+      }
+    }
+    return intents;
+  }
+
+  async saveRestoreIntent(intent: RestoreIntent): Promise<void> {
+    await mkdir(this.userDir(intent.userId), { recursive: true, mode: 0o700 });
+    await writePrivateFile(this.intentFile(intent.userId), JSON.stringify(intent));
+  }
+
+  async clearRestoreIntent(userId: string): Promise<void> {
+    await rm(this.intentFile(userId), { force: true });
+  }
+
   async strayCopies(): Promise<{ userId: string; id: string }[]> {
     const strays: { userId: string; id: string }[] = [];
     for (const userId of (await readdir(this.root).catch(() => [] as string[])).filter(isValidUserId)) {
@@ -130,6 +153,10 @@ export class LocalBackups implements BackupStore {
   private copyDir(userId: string, id: string): string {
     if (!isBackupId(id)) throw new BackupFailed(`"${id}" is not a backup id`);
     return path.join(this.userDir(userId), id);
+  }
+
+  private intentFile(userId: string): string {
+    return path.join(this.userDir(userId), 'restore.json');
   }
 
   private recordFile(userId: string, id: string): string {
