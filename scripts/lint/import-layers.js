@@ -16,7 +16,7 @@ const PUBLIC_ENTRY = 'openclaw-platform/core';
 export const LAYERS = [
   { name: 'entry point', paths: ['manager/src/main.ts'] },
   { name: 'app', paths: ['manager/src/app.ts'] },
-  { name: 'HTTP edge', paths: ['manager/src/routes/', 'manager/src/middleware/', 'manager/src/openapi/', 'manager/src/viewer/', 'manager/src/console/', 'manager/src/app-state.ts'] },
+  { name: 'HTTP edge', paths: ['manager/src/routes/', 'manager/src/assets/', 'manager/src/middleware/', 'manager/src/openapi/', 'manager/src/viewer/', 'manager/src/console/', 'manager/src/app-state.ts'] },
   { name: 'use-cases', paths: ['manager/src/lifecycle/', 'manager/src/backups/', 'manager/src/rpc/', 'manager/src/vnc/', 'manager/src/pairing/', 'manager/src/metrics/'] },
   { name: 'runtimes', paths: ['manager/src/runtime/'] },
   { name: 'request input', paths: ['manager/src/validation/'] },
