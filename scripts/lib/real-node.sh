@@ -131,10 +131,19 @@ load_image() {
 # ---------------------------------------------------------------------------------------------
 # Configuration
 
+# write_if_changed <file>: stdin becomes the file only when it differs. kube-proxy exits when its
+# config file is written, even with the same content; an `up` of a running node must not do that.
+write_if_changed() {
+  local content
+  content=$(cat)
+  [[ -f $1 && $(<"$1") == "$content" ]] && return 0
+  printf '%s\n' "$content" >"$1"
+}
+
 write_node_config() {
   mkdir -p "$NODE_DIR/cni/net.d" "$NODE_DIR/cni/ipam" "$NODE_DIR/kubelet" "$CONTAINERD_ROOT"
   # restrict_oom_score_adj: runc may not lower oom_score_adj here, not even as root.
-  cat >"$NODE_DIR/containerd.toml" <<EOF
+  write_if_changed "$NODE_DIR/containerd.toml" <<EOF
 version = 2
 root = "$CONTAINERD_ROOT"
 state = "$NODE_DIR/containerd-state"
@@ -159,7 +168,7 @@ state = "$NODE_DIR/containerd-state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$NODE_DIR/cni/net.d"
 EOF
-  cat >"$NODE_DIR/cni/net.d/10-openclaw-test.conflist" <<EOF
+  write_if_changed "$NODE_DIR/cni/net.d/10-openclaw-test.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "openclaw-test",
@@ -178,7 +187,7 @@ EOF
 EOF
   # Eviction and image GC thresholds are set low: the machine's disk is shared with everything else,
   # and an evicted test pod or a collected image only makes a test fail for reasons of its own.
-  cat >"$NODE_DIR/kubelet.yaml" <<EOF
+  write_if_changed "$NODE_DIR/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 failCgroupV1: false
@@ -208,7 +217,7 @@ EOF
   write_kubeconfig "$NODE_DIR/kubelet.kubeconfig" "system:node:$REAL_NODE_NAME" "$PKI/node.crt" "$PKI/node.key"
   write_kubeconfig "$NODE_DIR/kube-proxy.kubeconfig" system:kube-proxy "$PKI/kube-proxy.crt" "$PKI/kube-proxy.key"
   write_kubeconfig "$NODE_DIR/kube-router.kubeconfig" system:kube-router "$PKI/kube-router.crt" "$PKI/kube-router.key"
-  cat >"$NODE_DIR/kube-proxy.yaml" <<EOF
+  write_if_changed "$NODE_DIR/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: { kubeconfig: $NODE_DIR/kube-proxy.kubeconfig }
