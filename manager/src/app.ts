@@ -86,7 +86,8 @@ export function createServices(config: ManagerConfig, deps: AppDeps): ManagerSer
     },
   });
   const backups = new BackupService({
-    runtime, store: runtime.backups, lifecycle, keep: config.backupsKeep, importMaxBytes: config.backupImportMaxBytes, logger: logger.child({ component: 'backups' }),
+    runtime, store: runtime.backups, lifecycle, keep: config.backupsKeep, importMaxBytes: config.backupImportMaxBytes,
+    unreachableMs: config.backupTimeoutMs, logger: logger.child({ component: 'backups' }),
   });
   const idleStop = config.idleStopAfterMs === undefined ? undefined : new IdleStopper({
     runtime,

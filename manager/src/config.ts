@@ -89,8 +89,8 @@ export interface ManagerConfig {
    */
   readonly backupSnapshotClass: string | undefined;
   /**
-   * How long a backup's copy may take to complete, and a restored data volume to be provisioned
-   * (OPENCLAW_BACKUP_TIMEOUT_SECONDS, default 600).
+   * How long a backup's copy may take to complete, a restored data volume to be provisioned, and a
+   * backup or restore waits for a cluster that does not answer (OPENCLAW_BACKUP_TIMEOUT_SECONDS, default 600).
    */
   readonly backupTimeoutMs: number;
   /** Environment handed to helm and to local instances: the manager's own, minus the API key. */

@@ -6,7 +6,7 @@
 // VolumeSnapshots; a backup is exported through a transfer pod, taken through the local runtime's
 // store and imported again for dave, who starts with it. One gateway at a time: each costs 1-2 GB and the machine's two cores are shared.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,11 +14,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import type { Instance } from '../../manager/src/runtime/instance-runtime.js';
 import { LocalBackups } from '../../manager/src/runtime/local/local-backups.js';
+import { csiBackupSettings, volumeSnapshots } from '../support/csi-backups.js';
+import { gatewayData } from '../support/gateway-data.js';
 import { HELM_MANAGER_KEY, helmPlugins, startHelmManager, type HelmManager } from '../support/helm-manager.js';
 import type { PluginHome } from '../support/helm.js';
 import { deleteNamespace, kubectl, kubectlRun, waitFor } from '../support/kube.js';
 import { waitRunning } from '../support/manager-process.js';
-import { REAL_NODE_NAME, REAL_NODE_VALUES, restrictedNamespace } from '../support/real-node.js';
+import { REAL_NODE_NAME, restrictedNamespace } from '../support/real-node.js';
 
 const KEEP = 2;
 // A real gateway start on this node takes one to a few minutes.
@@ -31,28 +33,9 @@ describe('backups on the real node with a CSI driver', () => {
   let work: string;
   const api = (method: string, p: string, body?: unknown) => manager.api(method, p, body);
 
-  const rpc = async (userId: string, method: string, params: unknown): Promise<unknown> => {
-    // A gateway just started (or its Service endpoints) may refuse for a moment; a client retries.
-    const res = await waitFor(`${method} on ${userId}`, async () => {
-      const answer = await api('POST', `/api/instances/${userId}/rpc`, { method, params });
-      return answer.status === 200 ? answer : undefined;
-    }, 90_000);
-    return (res.body as { result: unknown }).result;
-  };
-  // On Kubernetes the chart's ConfigMap is the gateway's configuration at every start; of what
-  // config.patch changes, only WhatsApp turned on outlives a restart (scripts/lib/gateway-config.mjs),
-  // so that is the setting written here.
-  const writeData = async (userId: string, note: string, whatsapp: boolean): Promise<void> => {
-    await rpc(userId, 'agents.files.set', { agentId: 'main', name: 'USER.md', content: note });
-    const { hash } = (await rpc(userId, 'config.get', {})) as { hash: string };
-    const patch = { plugins: { entries: { whatsapp: { enabled: whatsapp } } } };
-    expect(await rpc(userId, 'config.patch', { raw: JSON.stringify(patch), baseHash: hash })).toMatchObject({ ok: true });
-  };
-  const readData = async (userId: string): Promise<{ note: unknown; whatsapp: unknown }> => {
-    const file = (await rpc(userId, 'agents.files.get', { agentId: 'main', name: 'USER.md' })) as { file: { content: unknown } };
-    const { config } = (await rpc(userId, 'config.get', {})) as { config: { plugins?: { entries?: { whatsapp?: { enabled?: unknown } } } } };
-    return { note: file.file.content, whatsapp: config.plugins?.entries?.whatsapp?.enabled };
-  };
+  const data = gatewayData(() => api);
+  const writeData = data.write;
+  const readData = data.read;
   const backUp = async (userId: string, body?: unknown): Promise<BackupRecord> => {
     const begun = await api('POST', `/api/instances/${userId}/backups`, body);
     expect(begun.status, begun.text).toBe(202);
@@ -67,29 +50,16 @@ describe('backups on the real node with a CSI driver', () => {
     expect(res.status, res.text).toBe(200);
     return (res.body as { backups: BackupRecord[] }).backups;
   };
-  const snapshots = async (): Promise<string[]> =>
-    (await kubectl(['get', 'volumesnapshots', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'])).split('\n').filter(Boolean).sort();
+  const snapshots = (): Promise<string[]> => volumeSnapshots(namespace);
   const claimSource = async (userId: string): Promise<string> =>
     kubectl(['get', 'pvc', `${userId}-openclaw-data`, '-n', namespace, '-o', 'jsonpath={.spec.dataSource.kind}/{.spec.dataSource.name}']);
   const seconds = (from: number): number => Math.round((Date.now() - from) / 100) / 10;
 
   beforeAll(async () => {
-    const image = inject('instanceImage');
     namespace = await restrictedNamespace('backups');
     plugins = await helmPlugins();
     work = mkdtempSync(path.join(tmpdir(), 'backups-real-node-'));
-    const storage = path.join(work, 'csi-storage.yaml');
-    writeFileSync(storage, 'persistence:\n  storageClass: csi-hostpath\n  size: 1Gi\n');
-    manager = await startHelmManager(plugins, {
-      namespace,
-      env: {
-        OPENCLAW_IMAGE_REPO: image.repository,
-        OPENCLAW_IMAGE_TAG: image.tag,
-        OPENCLAW_VALUES_FILES: `${path.resolve(REAL_NODE_VALUES)},${storage}`,
-        OPENCLAW_BACKUP_SNAPSHOT_CLASS: 'csi-hostpath-snapclass',
-        OPENCLAW_BACKUPS_KEEP: String(KEEP),
-      },
-    });
+    manager = await startHelmManager(plugins, { namespace, env: { ...csiBackupSettings(work, inject('instanceImage')), OPENCLAW_BACKUPS_KEEP: String(KEEP) } });
   }, 120_000);
 
   afterAll(async () => {

@@ -13,12 +13,12 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../manager/src/logger.js';
 import { SnapshotBackups } from '../../manager/src/runtime/helm/snapshot-backups.js';
+import { CSI_SNAPSHOT_CLASS, CSI_STORAGE_CLASS, volumeSnapshots } from '../support/csi-backups.js';
 import { helmPlugins } from '../support/helm-manager.js';
 import { REPO_ROOT, runHelm, type PluginHome } from '../support/helm.js';
 import { deleteNamespace, getObject, kubectl, kubectlRun, waitFor } from '../support/kube.js';
 import { REAL_NODE_NAME, REAL_NODE_VALUES, execInPod, restrictedNamespace, userPods, waitForReadyPod } from '../support/real-node.js';
 
-const SNAPSHOT_CLASS = 'csi-hostpath-snapclass';
 const MARKER = '/data/openclaw/marker';
 // A real gateway start on this node takes one to a few minutes; a backup or restore waits for one.
 const START_MS = 420_000;
@@ -59,8 +59,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
     expect(write.exitCode, write.stderr).toBe(0);
   };
   const snapshot = async (name: string): Promise<VolumeSnapshot | undefined> => getObject<VolumeSnapshot>('volumesnapshot', name, namespace);
-  const snapshotNames = async (): Promise<string[]> =>
-    (await kubectl(['get', 'volumesnapshots', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}'])).split('\n').filter(Boolean).sort();
+  const snapshotNames = (): Promise<string[]> => volumeSnapshots(namespace);
   const revision = async (): Promise<number> => {
     const history = await runHelm(['history', 'alice-openclaw', '-n', namespace, '-o', 'json'], { env: plugins.env });
     expect(history.exitCode, history.stderr).toBe(0);
@@ -89,7 +88,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
     writeFileSync(aliceValues, [
       'userId: alice',
       `image: {repository: ${image.repository}, tag: ${image.tag}}`,
-      'persistence: {storageClass: csi-hostpath, size: 1Gi}',
+      `persistence: {storageClass: ${CSI_STORAGE_CLASS}, size: 1Gi}`,
     ].join('\n'));
     const installed = await script(['install', 'alice', aliceValues], { EXTRA_VALUES: path.resolve(REPO_ROOT, REAL_NODE_VALUES) });
     expect(installed.exitCode, installed.stderr).toBe(0);
@@ -147,7 +146,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
 
   it('backs alice up as a ready VolumeSnapshot with her pod stopped for it, and starts her again', async () => {
     const stoppedPod = (await userPods(namespace, 'alice'))[0]?.uid;
-    const run = await script(['backup', 'alice', SNAPSHOT_CLASS]);
+    const run = await script(['backup', 'alice', CSI_SNAPSHOT_CLASS]);
     expect(run.exitCode, run.stderr).toBe(0);
     backup = run.stdout.trim();
     expect(backup).toMatch(/^alice-openclaw-backup-[0-9a-f]{12}$/);
@@ -157,7 +156,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
 
     const taken = await snapshot(backup);
     expect(taken).toMatchObject({
-      spec: { volumeSnapshotClassName: SNAPSHOT_CLASS, source: { persistentVolumeClaimName: 'alice-openclaw-data' } },
+      spec: { volumeSnapshotClassName: CSI_SNAPSHOT_CLASS, source: { persistentVolumeClaimName: 'alice-openclaw-data' } },
       status: { readyToUse: true },
     });
     expect(taken?.metadata.labels).toEqual({ 'openclaw.ai/user': 'alice', 'openclaw.ai/backup': backup.slice(-12), 'app.kubernetes.io/managed-by': 'deploy-user.sh' });
@@ -187,7 +186,7 @@ describe('deploy-user.sh backup, backups and restore', () => {
     expect(claim?.spec?.dataSource).toEqual({ apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: backup });
     expect(await values()).toMatchObject({ replicas: 1, persistence: { restoreFrom: backup } });
     // The safety snapshot, of the backup's class, holds the data as it was before the restore.
-    expect(await snapshot(safety)).toMatchObject({ spec: { volumeSnapshotClassName: SNAPSHOT_CLASS }, status: { readyToUse: true } });
+    expect(await snapshot(safety)).toMatchObject({ spec: { volumeSnapshotClassName: CSI_SNAPSHOT_CLASS }, status: { readyToUse: true } });
     expect(await inSnapshot(safety, 'openclaw/marker')).toBe('changed');
   }, START_MS * 2);
 
@@ -218,11 +217,11 @@ describe('deploy-user.sh backup, backups and restore', () => {
         apiVersion: 'v1', kind: 'List', items: [
           {
             apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'bob-openclaw-data' },
-            spec: { storageClassName: 'csi-hostpath', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+            spec: { storageClassName: CSI_STORAGE_CLASS, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
           },
           {
             apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'bob-snapshot' },
-            spec: { volumeSnapshotClassName: SNAPSHOT_CLASS, source: { persistentVolumeClaimName: 'bob-openclaw-data' } },
+            spec: { volumeSnapshotClassName: CSI_SNAPSHOT_CLASS, source: { persistentVolumeClaimName: 'bob-openclaw-data' } },
           },
         ],
       }),

@@ -8,7 +8,7 @@ import type { PluginHome } from '../support/helm.js';
 import {
   ensureNamespace, helmManagerEnv, helmPlugins, leftovers, startHelmManager, type HelmManager,
 } from '../support/helm-manager.js';
-import { deleteNamespace, waitFor } from '../support/kube.js';
+import { deleteNamespace, kubectl, waitFor } from '../support/kube.js';
 import type { JsonResponse } from '../support/manager-http.js';
 import { startManagerProcess, type ManagerProcess } from '../support/manager-process.js';
 import { findProcesses, kill } from '../support/process-table.js';
@@ -92,6 +92,40 @@ describe('faults around helm', () => {
 
       const again = await manager.api('POST', '/api/instances', { userId });
       expect([201, 202], again.text).toContain(again.status);
+      await untilPhase(manager.api, userId, 'Running');
+      expect((await manager.api('DELETE', `/api/instances/${userId}?preservePvc=false`)).status).toBe(200);
+      await untilGone(userId);
+    }, 400_000);
+
+    it('helm killed mid-stop leaves the release pending-upgrade: the next stop rolls that back and stops it', async () => {
+      const userId = `stuck-${suffix}`;
+      const release = `${userId}-openclaw`;
+      const created = await manager.api('POST', '/api/instances', { userId });
+      expect([201, 202], created.text).toContain(created.status);
+      await untilPhase(manager.api, userId, 'Running');
+      let struck = false;
+      const watch = await watchReleaseStatus(kubeconfig(), namespace, release, 'pending-upgrade', () => {
+        for (const helm of findProcesses(['upgrade', release]).filter((p) => p.ppid === process.pid)) kill(helm.pid, 'SIGKILL');
+        struck = true;
+      });
+      const cut = await manager.api('POST', `/api/instances/${userId}/stop`);
+      watch.stop();
+      expect(struck).toBe(true);
+      expect(cut.status, cut.text).toBeGreaterThanOrEqual(500);
+      const statusOf = async (): Promise<string> => (JSON.parse(await kubectl(['get', 'secret', '-n', namespace, '-l', `owner=helm,name=${release}`, '-o', 'json'])) as {
+        items: { metadata: { labels: { status: string; version: string } } }[];
+      }).items.map((s) => s.metadata.labels).sort((a, b) => Number(b.version) - Number(a.version))[0]?.status ?? '';
+      expect(await statusOf()).toBe('pending-upgrade');
+
+      const stopped = await manager.api('POST', `/api/instances/${userId}/stop`);
+      expect(stopped.status, stopped.text).toBe(200);
+      expect(stopped.body).toMatchObject({ phase: 'Stopped' });
+      expect(await statusOf()).toBe('deployed');
+      const history = (await manager.api('GET', `/api/instances/${userId}/revisions`)).body as { revisions: { revision: number; status: string; cause: string }[] };
+      // helm's history keeps the cut-off revision as it was left.
+      expect(history.revisions.slice(0, 3).map((r) => [r.revision, r.status])).toEqual([[4, 'deployed'], [3, 'superseded'], [2, 'pending-upgrade']]);
+      expect(history.revisions.slice(0, 2).map((r) => r.cause)).toEqual(['stop', 'Rollback to 1']);
+      expect((await manager.api('POST', `/api/instances/${userId}/start`)).status).toBeLessThan(300);
       await untilPhase(manager.api, userId, 'Running');
       expect((await manager.api('DELETE', `/api/instances/${userId}?preservePvc=false`)).status).toBe(200);
       await untilGone(userId);

@@ -10,6 +10,8 @@ export class MemoryBackups implements BackupStore {
   readonly intents = new Map<string, RestoreIntent>();
   /** Replaces a successful copy when a test needs a slow or failing one. */
   captureHook: ((userId: string, id: string) => Promise<void>) | undefined;
+  /** Copies a hook says it left half-made; remove() takes them away. */
+  readonly leftovers = new Set<string>();
   /** Replaces a successful restore when a test needs a failing one. */
   restoreHook: ((userId: string, backup: BackupRecord) => Promise<void>) | undefined;
 
@@ -32,6 +34,7 @@ export class MemoryBackups implements BackupStore {
 
   async remove(userId: string, id: string): Promise<void> {
     this.saved.delete(`${userId}/${id}`);
+    this.leftovers.delete(`${userId}/${id}`);
   }
 
   async restore(userId: string, backup: BackupRecord): Promise<void> {

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { apiServerControl, clusterUp } from './api-server-control.js';
 import { freePort } from './gateway-instance.js';
-import { alive, kill } from './process-table.js';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/test-cluster');
 
@@ -63,28 +63,20 @@ export async function startThrowawayCluster(options: ThrowawayClusterOptions = {
     OPENCLAW_TEST_CLUSTER_KCM_PORT: String(kcm),
     OPENCLAW_TEST_CLUSTER_SCHEDULER_PORT: String(scheduler),
   };
-  const up = async (): Promise<void> => {
-    const result = await execa('bash', [SCRIPT, 'up'], { env, reject: false });
-    if (result.exitCode !== 0) throw new Error(`scripts/test-cluster up (${stateDir}) failed:\n${result.stderr.slice(-3000)}`);
-  };
   try {
-    await up();
+    await clusterUp(env);
   } catch (err) {
     // Whatever did start must not outlive the failure.
     await execa('bash', [SCRIPT, 'down'], { env, reject: false });
     throw err;
   }
-  const apiServerPid = (): number => Number(readFileSync(path.join(stateDir, 'pids', 'kube-apiserver.pid'), 'utf8').split(' ')[0]);
+  const apiServer = apiServerControl(stateDir, env);
   return {
     kubeconfig: path.join(stateDir, 'kubeconfig'),
     stateDir,
-    apiServerPid,
-    killApiServer: () => kill(apiServerPid(), 'SIGKILL'),
-    startApiServer: async () => {
-      const pid = apiServerPid();
-      while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
-      await up();
-    },
+    apiServerPid: apiServer.pid,
+    killApiServer: apiServer.kill,
+    startApiServer: apiServer.start,
     down: async () => {
       await execa('bash', [SCRIPT, 'down'], { env, reject: false });
       rmSync(portsFile, { force: true });

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { BackupService } from '../../manager/src/backups/backup-service.js';
+import { BackupService, type BackupServiceOptions } from '../../manager/src/backups/backup-service.js';
 import { backupsToPrune } from '../../manager/src/backups/backup-retention.js';
 import type { BackupRecord } from '../../manager/src/contracts/backup.js';
 import { HttpError } from '../../manager/src/errors/http-error.js';
 import { createLogger } from '../../manager/src/logger.js';
-import { BackupFailed } from '../../manager/src/runtime/runtime-errors.js';
+import { BackupFailed, RuntimeUnavailable } from '../../manager/src/runtime/runtime-errors.js';
 import { MemoryRuntime } from '../support/memory-runtime.js';
 
-function setUp(keep = 3): { runtime: MemoryRuntime; service: BackupService } {
+function setUp(keep = 3, unreachable: Pick<BackupServiceOptions, 'unreachableMs' | 'unreachableRetryMs'> = {}): { runtime: MemoryRuntime; service: BackupService } {
   const runtime = new MemoryRuntime();
   runtime.readyOnCreate = true;
   const service = new BackupService({
     runtime, store: runtime.backups, logger: createLogger('silent'), keep, importMaxBytes: 1024 ** 2,
     lifecycle: { stop: (u) => runtime.stopInstance(u), start: (u) => runtime.startInstance(u) },
+    ...unreachable,
   });
   return { runtime, service };
 }
@@ -72,6 +73,42 @@ describe('BackupService', () => {
     };
     const done = await backUp(service, 'alice');
     expect(done).toMatchObject({ state: 'failed', error: 'the snapshot class "fast" does not exist', location: '' });
+    expect((await runtime.get('alice')).phase).toBe('Running');
+  });
+
+  it('waits for a cluster that stops answering: the copy and the restore go on once it answers', async () => {
+    const { runtime, service } = setUp(3, { unreachableRetryMs: 5 });
+    await runtime.create({ userId: 'alice', secrets: {} });
+    let captureCuts = 2;
+    runtime.backups.captureHook = async () => {
+      if (captureCuts-- > 0) throw new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later');
+    };
+    const first = await backUp(service, 'alice');
+    expect(first).toMatchObject({ state: 'ready', error: null });
+    expect(captureCuts).toBe(-1);
+    let restoreCuts = 1;
+    runtime.backups.restoreHook = async () => {
+      if (restoreCuts-- > 0) throw new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later');
+    };
+    expect(await service.restore('alice', first.id)).toMatchObject({ phase: 'Running' });
+    expect(runtime.backups.restores).toEqual([{ userId: 'alice', backupId: first.id }]);
+    expect(await runtime.backups.restoreIntents()).toEqual([]);
+  });
+
+  it('fails a backup once the cluster stayed away past the wait, removes what its copy left and runs the instance again', async () => {
+    const { runtime, service } = setUp(3, { unreachableMs: 40, unreachableRetryMs: 5 });
+    await runtime.create({ userId: 'alice', secrets: {} });
+    let attempts = 0;
+    runtime.backups.captureHook = async (userId, id) => {
+      attempts += 1;
+      runtime.backups.leftovers.add(`${userId}/${id}`);
+      throw new RuntimeUnavailable('The Kubernetes cluster is unreachable; retry later');
+    };
+    const done = await backUp(service, 'alice');
+    expect(done).toMatchObject({ state: 'failed', error: 'The Kubernetes cluster is unreachable; retry later' });
+    expect(attempts).toBeGreaterThan(1);
+    expect(runtime.backups.leftovers).toEqual(new Set());
+    expect(await service.list('alice')).toEqual([done]);
     expect((await runtime.get('alice')).phase).toBe('Running');
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildListUnsettledArgs, buildStatusArgs } from '../../manager/src/runtime/helm/helm-args.js';
-import { isUnfinishedInstall, parseList, parseStatus } from '../../manager/src/runtime/helm/release-recovery.js';
+import type { HistoryEntry } from '../../manager/src/runtime/helm/release-history.js';
+import { isUnfinishedInstall, parseList, parseStatus, rollbackTarget } from '../../manager/src/runtime/helm/release-recovery.js';
 
 describe('isUnfinishedInstall', () => {
   it.each([
@@ -12,6 +13,28 @@ describe('isUnfinishedInstall', () => {
     ['uninstalling', 1, false],
   ])('%s at revision %i: %s', (status, revision, expected) => {
     expect(isUnfinishedInstall({ name: 'a-openclaw', status, revision })).toBe(expected);
+  });
+});
+
+describe('rollbackTarget', () => {
+  const history = (...statuses: string[]): HistoryEntry[] =>
+    statuses.map((status, i) => ({ revision: i + 1, status, updated: '', appVersion: '1.0.0', description: '' }));
+
+  it('goes back to the deployed revision when the newest upgrade or rollback never finished', () => {
+    expect(rollbackTarget(history('superseded', 'deployed', 'pending-upgrade'))).toBe(2);
+    expect(rollbackTarget(history('superseded', 'deployed', 'failed', 'pending-rollback'))).toBe(2);
+  });
+
+  it('takes the newest superseded revision when none is deployed', () => {
+    expect(rollbackTarget(history('superseded', 'superseded', 'failed', 'pending-upgrade'))).toBe(2);
+  });
+
+  it('leaves a release alone that is not pending, or has nothing to go back to', () => {
+    expect(rollbackTarget(history('superseded', 'deployed'))).toBeUndefined();
+    expect(rollbackTarget(history('deployed', 'failed'))).toBeUndefined();
+    expect(rollbackTarget(history('pending-install'))).toBeUndefined();
+    expect(rollbackTarget(history('failed', 'pending-upgrade'))).toBeUndefined();
+    expect(rollbackTarget([])).toBeUndefined();
   });
 });
 

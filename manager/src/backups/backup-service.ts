@@ -4,15 +4,17 @@
 // an online copy is asked for, and the instance runs again afterwards if it ran before. A restore
 // first takes a safety backup, so a restore that fails puts the data back as it was. Everything
 // this does is written to the store's records before it happens, so a manager that dies half-way is
-// settled by the next one: the instance started again and the unfinished copy removed.
+// settled by the next one: the instance started again and the unfinished copy removed. A cluster
+// that stops answering for a while (its API server restarted) is waited for, step by step.
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BackupConsistency, BackupRecord } from '../contracts/backup.js';
 import { HttpError, publicMessage } from '../errors/http-error.js';
 import type { InstanceLifecycle } from '../lifecycle/instance-lifecycle.js';
 import type { Logger } from '../logger.js';
 import type { BackupStore, RestoreIntent } from '../runtime/backup-store.js';
 import type { Instance, InstanceRuntime } from '../runtime/instance-runtime.js';
-import { BackupFailed, InstanceNotFound } from '../runtime/runtime-errors.js';
+import { BackupFailed, InstanceNotFound, RuntimeUnavailable } from '../runtime/runtime-errors.js';
 import { BackupInProgress, BackupNotFound, BackupNotReady, RestoreFailed, RestoreUndoFailed } from './backup-errors.js';
 import { backupsToPrune } from './backup-retention.js';
 
@@ -27,6 +29,12 @@ export interface BackupServiceOptions {
   readonly importMaxBytes: number;
   /** How long an instance started again after a backup or restore may take to become ready (default 10 min). */
   readonly readyTimeoutMs?: number;
+  /**
+   * How long a step of a backup or restore waits for a cluster that does not answer before it counts
+   * as failed (default 10 min); steps are retried every `unreachableRetryMs` (default 2 s) meanwhile.
+   */
+  readonly unreachableMs?: number;
+  readonly unreachableRetryMs?: number;
 }
 
 export interface BackupRequest {
@@ -34,6 +42,7 @@ export interface BackupRequest {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 10 * 60_000;
+const DEFAULT_UNREACHABLE_MS = 10 * 60_000;
 const INTERRUPTED = 'interrupted: the manager stopped while the backup was taken';
 
 export class BackupService {
@@ -146,16 +155,16 @@ export class BackupService {
       if (safety.state !== 'ready') throw new RestoreFailed(userId, id, `the copy of the current data failed: ${safety.error ?? 'unknown'}`);
       const { store } = this.options;
       const intent = { userId, backupId: id, safetyId: safety.id, wasRunning: instance.phase !== 'Stopped', restored: false };
-      await store.saveRestoreIntent(intent);
+      await this.reachable(userId, 'record the restore', () => store.saveRestoreIntent(intent));
       try {
-        await store.restore(userId, backup);
-        await store.saveRestoreIntent({ ...intent, restored: true });
+        await this.reachable(userId, 'restore', () => store.restore(userId, backup));
+        await this.reachable(userId, 'record the restore', () => store.saveRestoreIntent({ ...intent, restored: true }));
       } catch (err) {
         const why = publicMessage(err);
         this.options.logger.error({ err, userId, backupId: id }, 'restore failed; putting the data back');
         try {
-          await store.restore(userId, safety);
-          await store.clearRestoreIntent(userId);
+          await this.reachable(userId, 'put the data back', () => store.restore(userId, safety));
+          await this.reachable(userId, 'record the restore', () => store.clearRestoreIntent(userId));
         } catch (undoErr) {
           this.options.logger.error({ err: undoErr, userId, backupId: safety.id }, 'putting the data back failed');
           throw new RestoreUndoFailed(userId, id, why, safety.id, publicMessage(undoErr), { cause: undoErr });
@@ -166,7 +175,7 @@ export class BackupService {
       }
       this.options.logger.info({ userId, backupId: id, safetyBackupId: safety.id }, 'backup restored');
       const after = instance.phase === 'Stopped' ? await this.options.runtime.get(userId) : await this.startAgain(userId);
-      await store.clearRestoreIntent(userId);
+      await this.reachable(userId, 'record the restore', () => store.clearRestoreIntent(userId));
       return after;
     } finally {
       release();
@@ -264,16 +273,18 @@ export class BackupService {
     const began = Date.now();
     let final: BackupRecord;
     try {
-      if (stops) await lifecycle.stop(userId);
-      const copied = await store.capture(userId, record.id);
+      if (stops) await this.reachable(userId, 'stop the instance', () => lifecycle.stop(userId));
+      const copied = await this.reachable(userId, 'copy the data', () => store.capture(userId, record.id));
       final = { ...record, state: 'ready', location: copied.location, sizeBytes: copied.sizeBytes };
     } catch (err) {
       logger.error({ err, userId, backupId: record.id }, 'backup failed');
       final = { ...record, state: 'failed', error: publicMessage(err) };
+      // A copy cut short (the cluster away past the wait) may have left part of itself.
+      await store.remove(userId, record.id).catch((cleanup: unknown) => logger.warn({ err: cleanup, userId, backupId: record.id }, 'the failed copy is not removed yet'));
     }
     if (stops && !opts.keepStopped) await this.startAgain(userId).catch(() => undefined);
     final = { ...final, finishedAt: new Date().toISOString(), offlineSeconds: stops && !opts.keepStopped ? round((Date.now() - began) / 1000) : 0 };
-    await store.save(final).catch((err: unknown) => logger.error({ err, userId, backupId: record.id }, 'cannot record the backup'));
+    await this.reachable(userId, 'record the backup', () => store.save(final)).catch((err: unknown) => logger.error({ err, userId, backupId: record.id }, 'cannot record the backup'));
     logger.info({ userId, backupId: record.id, state: final.state, offlineSeconds: final.offlineSeconds, sizeBytes: final.sizeBytes }, 'backup finished');
     if (final.state === 'ready') await this.prune(userId);
     return final;
@@ -282,7 +293,7 @@ export class BackupService {
   /** Starts the instance and waits until it is ready (or failed, or the timeout); answers it as it is then. */
   private async startAgain(userId: string): Promise<Instance> {
     try {
-      await this.options.lifecycle.start(userId);
+      await this.reachable(userId, 'start the instance', () => this.options.lifecycle.start(userId));
       const signal = AbortSignal.timeout(this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
       for await (const observed of this.options.runtime.progress(userId, signal)) {
         if (observed.ready || observed.failed) break;
@@ -292,6 +303,28 @@ export class BackupService {
       this.options.logger.error({ err, userId }, 'starting the instance again failed');
     }
     return this.options.runtime.get(userId);
+  }
+
+  /**
+   * Runs `step`, and again while it fails because the cluster does not answer, for up to
+   * `unreachableMs`: every step of a backup or restore can be run again (each checks what is done).
+   */
+  private async reachable<T>(userId: string, what: string, step: () => Promise<T>): Promise<T> {
+    const { unreachableMs = DEFAULT_UNREACHABLE_MS, unreachableRetryMs = 2000, logger } = this.options;
+    const deadline = Date.now() + unreachableMs;
+    let waiting = false;
+    for (;;) {
+      try {
+        const result = await step();
+        if (waiting) logger.info({ userId, step: what }, 'the cluster answers again; going on');
+        return result;
+      } catch (err) {
+        if (!(err instanceof RuntimeUnavailable) || Date.now() + unreachableRetryMs > deadline) throw err;
+        if (!waiting) logger.warn({ userId, step: what }, 'the cluster does not answer; waiting for it');
+        waiting = true;
+      }
+      await sleep(unreachableRetryMs);
+    }
   }
 
   private async prune(userId: string): Promise<void> {

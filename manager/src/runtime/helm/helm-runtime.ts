@@ -367,7 +367,22 @@ export class HelmRuntime implements InstanceRuntime {
       postRendererArgs: postRendererFlags(this.options.config),
       timeout: '5m',
     });
-    await this.runHelm(userId, 'upgrade', args, []);
+    try {
+      await this.runHelm(userId, 'upgrade', args, []);
+    } catch (err) {
+      // Callers hold the user's lock, so no helm of this manager runs on the release: one still
+      // pending was cut off (helm killed, the API server gone) and is rolled back before trying again.
+      if (!(err instanceof OperationInProgress) || !(await this.unstick(userId))) throw err;
+      await this.runHelm(userId, 'upgrade', args, []);
+    }
+  }
+
+  private async unstick(userId: string): Promise<boolean> {
+    try {
+      return await this.recovery.unstick(releaseName(userId));
+    } catch (err) {
+      throw mapHelmError(err, userId, 'rollback');
+    }
   }
 
   /** The user's Deployment; InstanceNotFound when there is none. */

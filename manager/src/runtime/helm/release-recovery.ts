@@ -1,12 +1,15 @@
-// Cleans up after a first install that did not finish. helm killed mid-install, or the API server
+// Cleans up after helm operations that did not finish. helm killed mid-install, or the API server
 // gone mid-install, leave the release `pending-install` (every later upgrade then fails with
 // "another operation is in progress") or `failed`, with some of its objects made. Nothing of such a
-// release is worth keeping, so it is uninstalled as soon as the cluster answers again.
-// The manager runs as one replica (manager/k8s/manager-deployment.yaml), so an unfinished install
+// release is worth keeping, so it is uninstalled as soon as the cluster answers again. An upgrade or
+// rollback cut off the same way leaves `pending-upgrade` or `pending-rollback`: the release is rolled
+// back to its deployed revision, so the operation can run again.
+// The manager runs as one replica (manager/k8s/manager-deployment.yaml), so an unfinished operation
 // it does not run itself belongs to nobody.
-import { buildListUnsettledArgs, buildStatusArgs, buildUninstallArgs } from './helm-args.js';
+import { buildHistoryArgs, buildListUnsettledArgs, buildRollbackArgs, buildStatusArgs, buildUninstallArgs } from './helm-args.js';
 import { HelmCommandFailed } from './helm-errors.js';
 import type { HelmRunOptions, HelmRunner } from './helm-spawn.js';
+import { parseHistory, type HistoryEntry } from './release-history.js';
 import type { Logger } from '../../logger.js';
 
 export interface ReleaseStatus {
@@ -18,6 +21,21 @@ export interface ReleaseStatus {
 /** A first install that never completed (a failed upgrade of a deployed release is not one). */
 export function isUnfinishedInstall(release: ReleaseStatus): boolean {
   return release.status === 'pending-install' || (release.status === 'failed' && release.revision === 1);
+}
+
+const CUT_OFF = new Set(['pending-upgrade', 'pending-rollback']);
+// Revisions helm keeps looking at when it picks the one to go back to.
+const HISTORY_READ = 10;
+
+/**
+ * The revision to roll back to when the newest one is an upgrade or rollback that never finished:
+ * the deployed one (helm leaves it so until an upgrade succeeds), else the newest superseded one.
+ */
+export function rollbackTarget(history: readonly HistoryEntry[]): number | undefined {
+  const newestFirst = [...history].sort((a, b) => b.revision - a.revision);
+  const [newest, ...older] = newestFirst;
+  if (!newest || !CUT_OFF.has(newest.status)) return undefined;
+  return (older.find((e) => e.status === 'deployed') ?? older.find((e) => e.status === 'superseded'))?.revision;
 }
 
 /** `helm status -o json`: {name, version, info: {status}}. */
@@ -61,6 +79,18 @@ export class ReleaseRecovery {
     if (!isUnfinishedInstall(status)) return false;
     await this.helm(buildUninstallArgs({ release, namespace: this.options.namespace, timeout: '2m' }));
     this.options.logger.warn({ release, status: status.status }, 'uninstalled an unfinished install');
+    return true;
+  }
+
+  /**
+   * Rolls `release` back to its deployed revision when an upgrade or rollback left it pending; true
+   * when it did. Only for a caller that knows no helm runs on the release (the user's lock).
+   */
+  async unstick(release: string): Promise<boolean> {
+    const target = rollbackTarget(parseHistory(await this.helm(buildHistoryArgs(release, this.options.namespace, HISTORY_READ))));
+    if (target === undefined) return false;
+    await this.helm(buildRollbackArgs(release, this.options.namespace, target, '2m'));
+    this.options.logger.warn({ release, revision: target }, 'rolled back an upgrade that never finished');
     return true;
   }
 

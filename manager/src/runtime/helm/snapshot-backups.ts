@@ -177,7 +177,10 @@ export class SnapshotBackups implements BackupStore {
     return source;
   }
 
-  /** Makes VolumeSnapshot `id` of `userId` of the claim `claim` and waits until it is ready. */
+  /**
+   * Makes VolumeSnapshot `id` of `userId` of the claim `claim` and waits until it is ready. Run again
+   * after the cluster stopped answering, it waits for the snapshot the first run made.
+   */
   private async snapshotClaim(userId: string, id: string, claim: string): Promise<CapturedCopy> {
     const name = backupSnapshotName(userId, checkedId(id));
     const { namespace, snapshotClass } = this.options;
@@ -194,11 +197,13 @@ export class SnapshotBackups implements BackupStore {
       await this.custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, body });
     } catch (err) {
       if (statusOf(err) === 404) throw new BackupFailed(NO_SNAPSHOT_API, { cause: err });
-      throw failure(err, `Cannot create VolumeSnapshot ${name}`);
+      // The name holds the backup's id: only an earlier run of this copy made it.
+      if (statusOf(err) !== 409) throw failure(err, `Cannot create VolumeSnapshot ${name}`);
     }
     try {
       return await this.untilReady(name);
     } catch (err) {
+      if (err instanceof RuntimeUnavailable) throw err;
       await this.deleteSnapshot(name).catch((cleanup: unknown) => this.options.logger.warn({ err: cleanup, userId, backupId: id }, 'unfinished VolumeSnapshot not deleted'));
       throw err;
     }
