@@ -1,5 +1,6 @@
 // The console page: static HTML (everything it shows comes from the API through its script, so
 // nothing from the request is ever written into the markup) and the headers it is served with.
+import { pageHeaders } from '../assets/page-headers.js';
 
 export const CONSOLE_ASSET_BASE = '/console/assets';
 
@@ -24,20 +25,4 @@ export const CONSOLE_HTML = `<!doctype html>
  * Headers of the page. The CSP admits only our own script and style sheet and requests back to the
  * manager; unlike the viewer, the console may not be framed, since its buttons act on instances.
  */
-export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-};
+export const CONSOLE_HEADERS = pageHeaders({ styleSrc: "'self'", imgSrc: "'self' data:", framable: false });

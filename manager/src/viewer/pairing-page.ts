@@ -2,6 +2,7 @@
 // so nothing from the request is written into the markup; a refusal carries only the fixed message
 // of a ticket error) and the headers it is served with. One column on a phone, two on a desktop.
 import { createHash } from 'node:crypto';
+import { pageHeaders } from '../assets/page-headers.js';
 
 export const PAIRING_SCRIPT_PATH = '/viewer/assets/pairing.js';
 
@@ -115,19 +116,4 @@ const styleHash = createHash('sha256').update(STYLE).digest('base64');
  * the QR as a data: image and requests back to the manager. Framing stays allowed so an app can
  * embed it.
  */
-export const PAIRING_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'sha256-${styleHash}'`,
-    'img-src data:',
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; '),
-  // The URL holds a ticket.
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-};
+export const PAIRING_HEADERS = pageHeaders({ styleSrc: `'sha256-${styleHash}'`, imgSrc: 'data:', framable: true });

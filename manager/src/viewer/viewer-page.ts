@@ -1,6 +1,7 @@
 // The viewer page: static HTML (the script reads the user id and ticket from its own URL, so nothing
 // from the request is ever written into the markup) and the headers it is served with.
 import { createHash } from 'node:crypto';
+import { pageHeaders } from '../assets/page-headers.js';
 
 export const VIEWER_SCRIPT_PATH = '/viewer/assets/viewer.js';
 
@@ -35,19 +36,4 @@ const styleHash = createHash('sha256').update(STYLE).digest('base64');
  * Headers of the page. The CSP admits only our own script, this page's one inline style (by hash),
  * canvas images and WebSockets back to the manager. Framing stays allowed so an app can embed it.
  */
-export const VIEWER_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': [
-    "default-src 'none'",
-    "script-src 'self'",
-    `style-src 'sha256-${styleHash}'`,
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; '),
-  // The URL holds a ticket.
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-};
+export const VIEWER_HEADERS = pageHeaders({ styleSrc: `'sha256-${styleHash}'`, imgSrc: "'self' data: blob:", framable: true });
