@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/chart/**/*.test.ts'],
           globalSetup: ['./test/support/setup-build.ts'],
           testTimeout: 60_000,
+          // A hook may build a pinned tool on first use (ct, kube-score): minutes on a cold cache.
+          hookTimeout: 300_000,
         },
       },
       {
