@@ -1,4 +1,4 @@
-// The whole platform inside the test cluster, on its real node: the manager as a pod (manager/k8s,
+// The whole platform inside the test cluster, on its real node: the manager as a pod (manager/chart installed with helm,
 // image built from manager/Dockerfile) reaching each user's gateway at
 // <user>-openclaw.openclaw.svc.cluster.local through CoreDNS, users' instances as real containers
 // under Pod Security "restricted", and kube-router enforcing the chart's and the manager's
@@ -249,7 +249,7 @@ describe('the platform in the cluster: the manager as a pod, instances on the re
 
     beforeAll(async () => {
       const image = inject('instanceImage');
-      // The namespace of an app backend allowed to call the manager (manager/k8s/network-policy.yaml).
+      // The namespace of an app backend allowed to call the manager (manager/chart, networkPolicy.clients).
       probeNamespace = await createNamespace('netpol');
       await kubectl(['label', 'namespace', probeNamespace, 'openclaw.ai/manager-client=true']);
       await ensureNamespace(probeNamespace);

@@ -1,5 +1,5 @@
 // The manager with the helm runtime on the real control plane: real helm 4 with the post-renderer
-// plugin, authenticated as the openclaw-manager ServiceAccount (manager/k8s/rbac.yaml), pods made
+// plugin, authenticated as the openclaw-manager ServiceAccount (manager/chart, templates/role.yaml), pods made
 // Running by kwok, and RPCs to a real gateway on loopback (the URL template points at it and the
 // instance's Secret holds its token).
 import { randomBytes } from 'node:crypto';

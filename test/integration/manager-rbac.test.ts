@@ -1,4 +1,4 @@
-// The manager's Role (manager/k8s/rbac.yaml) holds exactly what helm and the manager need: proven by
+// The manager's Role (manager/chart, templates/role.yaml) holds exactly what helm and the manager need: proven by
 // running helm and kubectl on this machine with the openclaw-manager ServiceAccount's own token.
 // test/integration/in-cluster.test.ts runs the same checks from inside the manager's pod.
 import { PLUGIN_DIRS, installPlugins, runHelm } from '../support/helm.js';

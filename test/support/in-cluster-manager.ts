@@ -1,16 +1,14 @@
-// The manager as it runs on GKE: a pod from manager/k8s (ServiceAccount, Role, Deployment, Service,
-// NetworkPolicy), applied with a kustomize overlay that changes only what an operator's own overlay
-// would: the image, where instances run (the real node, through OPENCLAW_VALUES_FILES), where the
-// manager itself runs, and the API server's address in its egress policy. Tests reach it through its
-// Service from this machine.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The manager as it runs on GKE: a pod from manager/chart (ServiceAccount, Role, Deployment, Service,
+// NetworkPolicy), installed with helm and values that change only what an operator's own would.
+// Tests reach it through its Service from this machine.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse } from 'yaml';
 import type { ImageRef } from './setup-cluster.js';
 import { kubectl, kubectlRun, waitFor } from './kube.js';
 import type { RbacCaller } from './manager-rbac-suite.js';
 import { requestJson, type JsonResponse, type RequestOptions } from './manager-http.js';
+import { installManagerChart, uninstallManagerChart } from './manager-chart.js';
 import { managerClient } from './manager-process.js';
 import { REAL_NODE_LABEL, REAL_NODE_TOLERATION, REAL_NODE_VALUES } from './real-node.js';
 import { noteSecret, recordOutput } from './secret-capture.js';
@@ -18,7 +16,6 @@ import { noteSecret, recordOutput } from './secret-capture.js';
 const REPO = path.resolve(import.meta.dirname, '../..');
 export const MANAGER_NAMESPACE = 'openclaw';
 const NAME = 'openclaw-manager';
-const VALUES_DIR = '/etc/openclaw/values';
 
 export interface InClusterManager {
   /** The manager's Service, as pods and (through /etc/hosts) this machine name it. */
@@ -49,53 +46,24 @@ export async function apiServerEndpoint(): Promise<{ address: string; port: numb
   return { address, port };
 }
 
-function overlay(dir: string, options: InClusterManagerOptions, apiServer: { address: string; port: number }): void {
-  copyFileSync(path.join(REPO, REAL_NODE_VALUES), path.join(dir, 'real-node.yaml'));
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: NAME, namespace: MANAGER_NAMESPACE },
-    spec: {
-      template: {
-        spec: {
-          nodeSelector: REAL_NODE_LABEL,
-          tolerations: [REAL_NODE_TOLERATION],
-          containers: [{
-            name: 'manager',
-            // The image is in the node's containerd and in no registry.
-            imagePullPolicy: 'Never',
-            env: [
-              { name: 'OPENCLAW_IMAGE_REPO', value: options.instanceImage.repository },
-              { name: 'OPENCLAW_IMAGE_TAG', value: options.instanceImage.tag },
-              { name: 'OPENCLAW_VALUES_FILES', value: `${VALUES_DIR}/real-node.yaml` },
-              { name: 'OPENCLAW_LOG_LEVEL', value: 'info' },
-            ],
-            volumeMounts: [{ name: 'values', mountPath: VALUES_DIR, readOnly: true }],
-          }],
-          volumes: [{ name: 'values', configMap: { name: `${NAME}-values` } }],
-        },
-      },
+/**
+ * The chart's values for this cluster, what an operator's values file would change: the image (in
+ * the node's containerd and in no registry), where instances run (the real node, through a shared
+ * values file), where the manager itself runs, and the API server's address in its egress policy.
+ */
+function chartValues(options: InClusterManagerOptions, apiServer: { address: string; port: number }): unknown {
+  return {
+    image: { repository: options.managerImage.repository, tag: options.managerImage.tag, pullPolicy: 'Never' },
+    nodeSelector: REAL_NODE_LABEL,
+    tolerations: [REAL_NODE_TOLERATION],
+    instances: {
+      imageRepository: options.instanceImage.repository,
+      imageTag: options.instanceImage.tag,
+      values: { 'real-node.yaml': parse(readFileSync(path.join(REPO, REAL_NODE_VALUES), 'utf8')) as unknown },
     },
+    env: { OPENCLAW_LOG_LEVEL: 'info' },
+    networkPolicy: { apiServer: { cidr: `${apiServer.address}/32`, port: apiServer.port } },
   };
-  const apiServerRule = [
-    { op: 'replace', path: '/spec/egress/2/to/0/ipBlock/cidr', value: `${apiServer.address}/32` },
-    { op: 'replace', path: '/spec/egress/2/ports/0/port', value: apiServer.port },
-  ];
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    // kustomize takes a base outside the overlay only by a relative path.
-    resources: [path.relative(dir, path.join(REPO, 'manager/k8s'))],
-    images: [{ name: 'us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-manager', newName: options.managerImage.repository, newTag: options.managerImage.tag }],
-    configMapGenerator: [{ name: `${NAME}-values`, namespace: MANAGER_NAMESPACE, files: ['real-node.yaml'] }],
-    generatorOptions: { disableNameSuffixHash: true },
-    patches: [
-      { path: 'deployment.yaml' },
-      { target: { kind: 'NetworkPolicy', name: NAME }, patch: JSON.stringify(apiServerRule) },
-    ],
-  };
-  writeFileSync(path.join(dir, 'deployment.yaml'), stringify(deployment));
-  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(kustomization));
 }
 
 async function runningPod(): Promise<string | undefined> {
@@ -109,11 +77,9 @@ async function runningPod(): Promise<string | undefined> {
 /** Deploys the manager (its Secret first) and waits until its Service answers /health from here. */
 export async function deployInClusterManager(options: InClusterManagerOptions): Promise<InClusterManager> {
   noteSecret(options.apiKey);
-  const dir = mkdtempSync(path.join(tmpdir(), 'openclaw-manager-overlay-'));
-  overlay(dir, options, await apiServerEndpoint());
   const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: NAME, namespace: MANAGER_NAMESPACE }, stringData: { API_KEY: options.apiKey } };
   await kubectl(['apply', '-f', '-'], { input: JSON.stringify(secret) });
-  await kubectl(['apply', '-k', dir]);
+  await installManagerChart(MANAGER_NAMESPACE, chartValues(options, await apiServerEndpoint()));
   const rollout = await kubectlRun(['rollout', 'status', `deployment/${NAME}`, '-n', MANAGER_NAMESPACE, '--timeout=180s']);
   if (rollout.exitCode !== 0) {
     const described = await kubectlRun(['describe', 'pods', '-n', MANAGER_NAMESPACE, '-l', `app.kubernetes.io/name=${NAME}`]);
@@ -140,9 +106,8 @@ export async function deployInClusterManager(options: InClusterManagerOptions): 
       return log;
     },
     remove: async () => {
-      await kubectlRun(['delete', '-k', dir, '--ignore-not-found', '--wait=true', '--timeout=60s']);
+      await uninstallManagerChart(MANAGER_NAMESPACE);
       await kubectlRun(['delete', 'secret', NAME, '-n', MANAGER_NAMESPACE, '--ignore-not-found']);
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-// What the manager's Role (manager/k8s/rbac.yaml) allows and refuses, proven by running helm and
+// What the manager's Role (manager/chart, templates/role.yaml) allows and refuses, proven by running helm and
 // kubectl as the openclaw-manager ServiceAccount: from this machine with its token, or from inside
 // the manager's own pod with the token Kubernetes mounted there. Both run the same checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

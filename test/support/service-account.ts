@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { kubectl } from './kube.js';
+import { installManagerChart } from './manager-chart.js';
 
 interface AdminKubeconfig {
   clusters: { name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string } }[];
 }
 
-/** Applies manager/k8s/rbac.yaml (idempotent) so the openclaw-manager ServiceAccount and its Role exist. */
+/**
+ * Installs the manager's chart in namespace openclaw with no replica (idempotent), so the
+ * openclaw-manager ServiceAccount and its Role exist as operators get them.
+ */
 export async function applyManagerRbac(): Promise<void> {
-  await kubectl(['apply', '-f', 'manager/k8s/rbac.yaml']);
+  await installManagerChart('openclaw', { replicas: 0 });
 }
 
 /**

@@ -163,10 +163,12 @@ describe('manager/Dockerfile', () => {
   });
 });
 
-describe('manager/k8s/manager-deployment.yaml', () => {
-  it('runs the manager image of this version, never a moving tag', () => {
-    const manifest = readFileSync('manager/k8s/manager-deployment.yaml', 'utf8');
+describe('manager/chart', () => {
+  it('runs the manager image of this version by default (its appVersion), never a moving tag', () => {
+    const chart = readFileSync('manager/chart/Chart.yaml', 'utf8');
+    const values = readFileSync('manager/chart/values.yaml', 'utf8');
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
-    expect(/^\s+image: (\S+)$/m.exec(manifest)?.[1]).toBe(`us-central1-docker.pkg.dev/learneroid/openclaw/openclaw-manager:${version}`);
+    expect(/^appVersion: "([^"]+)"$/m.exec(chart)?.[1]).toBe(version);
+    expect(/^ {2}tag: "(.*)"$/m.exec(values)?.[1]).toBe('');
   });
 });

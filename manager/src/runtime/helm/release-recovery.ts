@@ -4,7 +4,7 @@
 // release is worth keeping, so it is uninstalled as soon as the cluster answers again. An upgrade or
 // rollback cut off the same way leaves `pending-upgrade` or `pending-rollback`: the release is rolled
 // back to its deployed revision, so the operation can run again.
-// The manager runs as one replica (manager/k8s/manager-deployment.yaml), so an unfinished operation
+// The manager runs as one replica (manager/chart allows no more), so an unfinished operation
 // it does not run itself belongs to nobody.
 import { buildHistoryArgs, buildListUnsettledArgs, buildRollbackArgs, buildStatusArgs, buildUninstallArgs } from './helm-args.js';
 import { HelmCommandFailed } from './helm-errors.js';
