@@ -3,6 +3,7 @@
 // prune; a store only does each step, and keeps its records where the copies are (the cluster, the
 // data directory), so a restarted manager finds them all.
 import type { BackupRecord } from '../contracts/backup.js';
+import { isBackupId } from '../names/backup-id.js';
 
 export interface CapturedCopy {
   readonly location: string;
@@ -19,6 +20,21 @@ export interface RestoreIntent {
   readonly wasRunning: boolean;
   /** The data is the backup's now; only starting the instance again is left. */
   readonly restored: boolean;
+}
+
+/** A stored restore intent of `userId`, or undefined when the text is not a whole one (half-written, or not ours). */
+export function parseIntent(json: string | undefined, userId: string): RestoreIntent | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const v = JSON.parse(json) as Partial<RestoreIntent>;
+    if (typeof v.backupId === 'string' && isBackupId(v.backupId) && typeof v.safetyId === 'string' && isBackupId(v.safetyId)
+      && typeof v.wasRunning === 'boolean' && typeof v.restored === 'boolean') {
+      return { userId, backupId: v.backupId, safetyId: v.safetyId, wasRunning: v.wasRunning, restored: v.restored };
+    }
+  } catch {
+    // not JSON: no intent to act on
+  }
+  return undefined;
 }
 
 export interface BackupStore {

@@ -2,28 +2,12 @@
 // backups ConfigMap (names/object-names.ts). A value that is not a whole record of that user is
 // skipped and reported, so one bad key never hides the others.
 import { isBackupId } from '../../names/backup-id.js';
-import type { RestoreIntent } from '../backup-store.js';
 import { BACKUP_STATES, type BackupConsistency, type BackupRecord, type BackupState } from '../../contracts/backup.js';
 
 const CONSISTENCIES: readonly BackupConsistency[] = ['stopped', 'online'];
 
 /** The ConfigMap key of the user's restore under way, beside the records. */
 export const INTENT_KEY = 'restore.json';
-
-/** The restore under way as stored, or undefined when the value is not a whole one. */
-export function parseIntent(json: string | undefined, userId: string): RestoreIntent | undefined {
-  if (json === undefined) return undefined;
-  try {
-    const v = JSON.parse(json) as Partial<RestoreIntent>;
-    if (typeof v.backupId === 'string' && isBackupId(v.backupId) && typeof v.safetyId === 'string' && isBackupId(v.safetyId)
-      && typeof v.wasRunning === 'boolean' && typeof v.restored === 'boolean') {
-      return { userId, backupId: v.backupId, safetyId: v.safetyId, wasRunning: v.wasRunning, restored: v.restored };
-    }
-  } catch {
-    // not JSON: no intent to act on
-  }
-  return undefined;
-}
 
 /** The ConfigMap key of record `id`. */
 export function recordKey(id: string): string {

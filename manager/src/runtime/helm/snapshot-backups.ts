@@ -11,10 +11,10 @@ import type { Logger } from '../../logger.js';
 import {
   BACKUP_LABEL, BACKUPS_SELECTOR, USER_LABEL, backupLabels, backupRecordsName, backupSnapshotName, dataClaimName,
 } from '../../names/object-names.js';
-import type { BackupStore, CapturedCopy, RestoreIntent } from '../backup-store.js';
+import { parseIntent, type BackupStore, type CapturedCopy, type RestoreIntent } from '../backup-store.js';
 import { BackupFailed, RuntimeUnavailable } from '../runtime-errors.js';
 import { isBackupId } from '../../names/backup-id.js';
-import { INTENT_KEY, parseIntent, parseRecords, recordJson, recordKey } from './backup-records.js';
+import { INTENT_KEY, parseRecords, recordJson, recordKey } from './backup-records.js';
 import { quantityBytes } from './quantity-bytes.js';
 import { VolumeTransfer, type TransferSource } from './volume-transfer.js';
 
@@ -81,13 +81,7 @@ export class SnapshotBackups implements BackupStore {
   }
 
   async allRecords(): Promise<BackupRecord[]> {
-    let configMaps: V1ConfigMap[];
-    try {
-      configMaps = (await this.core.listNamespacedConfigMap({ namespace: this.options.namespace, labelSelector: BACKUPS_SELECTOR })).items;
-    } catch (err) {
-      throw failure(err, 'Cannot list the backup records');
-    }
-    return configMaps.flatMap((configMap) => {
+    return (await this.recordsConfigMaps()).flatMap((configMap) => {
       const userId = configMap.metadata?.labels?.[USER_LABEL];
       return userId === undefined ? [] : this.parsed(configMap, userId);
     });
@@ -120,11 +114,17 @@ export class SnapshotBackups implements BackupStore {
     }
   }
 
-  async restoreIntents(): Promise<RestoreIntent[]> {
-    const configMaps = await this.core.listNamespacedConfigMap({ namespace: this.options.namespace, labelSelector: BACKUPS_SELECTOR }).catch((err: unknown) => {
+  /** Every user's records ConfigMap. */
+  private async recordsConfigMaps(): Promise<V1ConfigMap[]> {
+    try {
+      return (await this.core.listNamespacedConfigMap({ namespace: this.options.namespace, labelSelector: BACKUPS_SELECTOR })).items;
+    } catch (err) {
       throw failure(err, 'Cannot list the backup records');
-    });
-    return configMaps.items.flatMap((configMap) => {
+    }
+  }
+
+  async restoreIntents(): Promise<RestoreIntent[]> {
+    return (await this.recordsConfigMaps()).flatMap((configMap) => {
       const userId = configMap.metadata?.labels?.[USER_LABEL];
       const intent = userId === undefined ? undefined : parseIntent(configMap.data?.[INTENT_KEY], userId);
       return intent ? [intent] : [];

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BACKUP_STATES, type BackupRecord } from '../../contracts/backup.js';
 import { isBackupId } from '../../names/backup-id.js';
 import { isValidUserId } from '../../names/user-id.js';
-import type { BackupStore, CapturedCopy, RestoreIntent } from '../backup-store.js';
+import { parseIntent, type BackupStore, type CapturedCopy, type RestoreIntent } from '../backup-store.js';
 import { BackupFailed } from '../runtime-errors.js';
 import { writePrivateFile } from './instance-record.js';
 import { packDirectory, unpackArchive } from './state-archive.js';
@@ -114,13 +114,9 @@ export class LocalBackups implements BackupStore {
   async restoreIntents(): Promise<RestoreIntent[]> {
     const intents: RestoreIntent[] = [];
     for (const userId of (await readdir(this.root).catch(() => [] as string[])).filter(isValidUserId)) {
-      const text = await readFile(this.intentFile(userId), 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      try {
-        intents.push({ ...(JSON.parse(text) as RestoreIntent), userId });
-      } catch {
-        // A half-written intent: its restore had not begun to touch the data.
-      }
+      // A half-written intent is none: its restore had not begun to touch the data.
+      const intent = parseIntent(await readFile(this.intentFile(userId), 'utf8').catch(() => undefined), userId);
+      if (intent) intents.push(intent);
     }
     return intents;
   }
